@@ -1,0 +1,67 @@
+// Package notify is the only way liudong sends anything that is not a direct reply: jobs and
+// handlers enqueue rows in the outbox (unique per kind, recipient and period), and the
+// dispatcher delivers them through the platform.
+package notify
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"liudong/internal/store"
+)
+
+// Message is a notification to enqueue. Exactly one of MemberID and OrgUnitID is set.
+type Message struct {
+	Kind      string // e.g. "report.reminder", "departure.secretary"
+	Period    string // what makes it unique for the recipient: "2026Q4", "2026-11", an event id
+	MemberID  int64
+	OrgUnitID int64
+	Text      string
+	Image     []byte
+	// Scheduled messages wait out quiet hours; event notifications (a member just reported a
+	// departure) are sent at once.
+	Scheduled bool
+	NotBefore time.Time
+}
+
+// Recipient is the outbox key's recipient: "member:ID" or "org:ID".
+func (m Message) Recipient() string {
+	if m.MemberID != 0 {
+		return fmt.Sprintf("member:%d", m.MemberID)
+	}
+	return fmt.Sprintf("org:%d", m.OrgUnitID)
+}
+
+// Enqueue inserts the notification unless its key is already in the outbox; it returns the
+// row id when inserted (0 for a repeat). st may be a transaction.
+func Enqueue(ctx context.Context, st *store.Store, m Message) (int64, error) {
+	if (m.MemberID == 0) == (m.OrgUnitID == 0) {
+		return 0, fmt.Errorf("notify: %s: want exactly one of member and org unit", m.Kind)
+	}
+	if m.Kind == "" || m.Period == "" {
+		return 0, fmt.Errorf("notify: kind and period are required")
+	}
+	n := &store.Notification{
+		Kind:       m.Kind,
+		Recipient:  m.Recipient(),
+		Period:     m.Period,
+		Body:       m.Text,
+		Image:      m.Image,
+		QuietHours: m.Scheduled,
+		NotBefore:  m.NotBefore,
+	}
+	if m.MemberID != 0 {
+		n.MemberID = &m.MemberID
+	} else {
+		n.OrgUnitID = &m.OrgUnitID
+	}
+	if n.NotBefore.IsZero() {
+		n.NotBefore = time.Now()
+	}
+	inserted, err := st.EnqueueNotification(ctx, n)
+	if err != nil || !inserted {
+		return 0, err
+	}
+	return n.ID, nil
+}

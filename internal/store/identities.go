@@ -1,0 +1,74 @@
+package store
+
+import (
+	"context"
+	"time"
+)
+
+// ChatIdentity binds one chat account (on one bot account of one platform) to a member.
+type ChatIdentity struct {
+	ID          int64      `db:"id"`
+	MemberID    int64      `db:"member_id"`
+	Platform    string     `db:"platform"`
+	Account     string     `db:"account"`
+	Handle      string     `db:"handle"`
+	Nickname    string     `db:"nickname"`
+	AvatarID    string     `db:"avatar_id"`
+	Remark      string     `db:"remark"`
+	NeedsVerify bool       `db:"needs_verify"`
+	BoundAt     time.Time  `db:"bound_at"`
+	LastSeenAt  *time.Time `db:"last_seen_at"`
+}
+
+const identityColumns = `id, member_id, platform, account, handle, nickname, avatar_id, remark, needs_verify, bound_at, last_seen_at`
+
+// IdentityByHandle finds the binding of a chat handle.
+func (s *Store) IdentityByHandle(ctx context.Context, platform, account, handle string) (ChatIdentity, error) {
+	var ci ChatIdentity
+	err := s.q.GetContext(ctx, &ci, `SELECT `+identityColumns+` FROM chat_identities
+		WHERE platform = $1 AND account = $2 AND handle = $3`, platform, account, handle)
+	return ci, wrap("fetch chat identity", err)
+}
+
+// IdentityOfMember finds the member's binding on one bot account.
+func (s *Store) IdentityOfMember(ctx context.Context, platform, account string, memberID int64) (ChatIdentity, error) {
+	var ci ChatIdentity
+	err := s.q.GetContext(ctx, &ci, `SELECT `+identityColumns+` FROM chat_identities
+		WHERE platform = $1 AND account = $2 AND member_id = $3`, platform, account, memberID)
+	return ci, wrap("fetch member's chat identity", err)
+}
+
+// IdentitiesOf lists every binding on one bot account (re-resolved after a WeChat login).
+func (s *Store) IdentitiesOf(ctx context.Context, platform, account string) ([]ChatIdentity, error) {
+	var cis []ChatIdentity
+	err := s.q.SelectContext(ctx, &cis, `SELECT `+identityColumns+` FROM chat_identities
+		WHERE platform = $1 AND account = $2 ORDER BY id`, platform, account)
+	return cis, wrap("fetch chat identities", err)
+}
+
+// BindIdentity binds the handle to the member, replacing the member's earlier binding on this
+// bot account. A handle bound to another member is ErrConflict.
+func (s *Store) BindIdentity(ctx context.Context, ci *ChatIdentity) error {
+	err := s.q.GetContext(ctx, ci, `
+		INSERT INTO chat_identities (member_id, platform, account, handle, nickname, avatar_id, remark)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)
+		ON CONFLICT (platform, account, member_id) DO UPDATE SET handle = EXCLUDED.handle,
+			nickname = EXCLUDED.nickname, avatar_id = EXCLUDED.avatar_id, remark = EXCLUDED.remark,
+			needs_verify = false, bound_at = now()
+		RETURNING `+identityColumns,
+		ci.MemberID, ci.Platform, ci.Account, ci.Handle, ci.Nickname, ci.AvatarID, ci.Remark)
+	return wrap("bind chat identity", err)
+}
+
+// UpdateIdentityHandle records a re-resolved handle (and hints) after a platform re-login.
+func (s *Store) UpdateIdentityHandle(ctx context.Context, id int64, handle, nickname, avatarID, remark string, needsVerify bool) error {
+	_, err := s.q.ExecContext(ctx, `UPDATE chat_identities SET handle = $2, nickname = $3, avatar_id = $4,
+		remark = $5, needs_verify = $6 WHERE id = $1`, id, handle, nickname, avatarID, remark, needsVerify)
+	return wrap("update chat identity", err)
+}
+
+// TouchIdentity records that the handle was seen.
+func (s *Store) TouchIdentity(ctx context.Context, id int64, at time.Time) error {
+	_, err := s.q.ExecContext(ctx, `UPDATE chat_identities SET last_seen_at = $2 WHERE id = $1`, id, at)
+	return wrap("touch chat identity", err)
+}
