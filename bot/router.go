@@ -8,6 +8,7 @@ import (
 	"runtime/debug"
 	"sort"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -75,7 +76,9 @@ type Router struct {
 	mw       []Middleware
 	sessions *session.Store
 	log      *slog.Logger
-	chain    Handler
+
+	mu    sync.Mutex
+	chain Handler
 }
 
 type nameEntry struct {
@@ -91,8 +94,10 @@ func NewRouter(sessions *session.Store, log *slog.Logger) *Router {
 	return &Router{flows: map[string]Handler{}, sessions: sessions, log: log}
 }
 
-// Use appends middleware; the first added is the outermost.
+// Use appends middleware; the first added is the outermost. Call it before handling messages.
 func (r *Router) Use(mw ...Middleware) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	r.mw = append(r.mw, mw...)
 	r.chain = nil
 }
@@ -151,13 +156,7 @@ func (r *Router) Handle(ctx context.Context, m *Message) Result {
 	if cmd, args, ok := r.Match(text); ok {
 		c.Cmd, c.Args, c.Route = cmd, args, cmd.Name
 	}
-	if r.chain == nil {
-		h := r.dispatch
-		for i := len(r.mw) - 1; i >= 0; i-- {
-			h = r.mw[i](h)
-		}
-		r.chain = h
-	}
+	chain := r.handler()
 	func() {
 		defer func() {
 			if p := recover(); p != nil {
@@ -166,11 +165,25 @@ func (r *Router) Handle(ctx context.Context, m *Message) Result {
 				c.Reply("系统出错了，已记录，请稍后再试。")
 			}
 		}()
-		if err := r.chain(c); err != nil {
+		if err := chain(c); err != nil {
 			r.fail(c, err)
 		}
 	}()
 	return Result{Replies: c.replies, Notified: c.notified, Duplicate: c.Outcome == "duplicate"}
+}
+
+// handler builds the middleware chain once (after every Use).
+func (r *Router) handler() Handler {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.chain == nil {
+		h := r.dispatch
+		for i := len(r.mw) - 1; i >= 0; i-- {
+			h = r.mw[i](h)
+		}
+		r.chain = h
+	}
+	return r.chain
 }
 
 func (r *Router) fail(c *Context, err error) {

@@ -3,7 +3,9 @@ package bot
 import (
 	"context"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 )
 
 func testRouter() *Router {
@@ -190,4 +192,38 @@ func Texts(outs []Outgoing) string {
 		parts = append(parts, o.Text)
 	}
 	return strings.Join(parts, "\n")
+}
+
+func TestSerialiseOneMemberAtATime(t *testing.T) {
+	r := NewRouter(nil, nil)
+	r.Use(func(next Handler) Handler {
+		return func(c *Context) error { c.Identity = &Identity{MemberID: 7}; return next(c) }
+	}, Serialise())
+	var running, overlap int32
+	var mu sync.Mutex
+	r.Add(Command{Name: "慢", Audience: Members, Handler: func(c *Context) error {
+		mu.Lock()
+		running++
+		if running > 1 {
+			overlap++
+		}
+		mu.Unlock()
+		time.Sleep(5 * time.Millisecond)
+		mu.Lock()
+		running--
+		mu.Unlock()
+		return nil
+	}})
+	var wg sync.WaitGroup
+	for i := 0; i < 20; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r.Handle(context.Background(), &Message{From: "u", Text: "慢"})
+		}()
+	}
+	wg.Wait()
+	if overlap != 0 {
+		t.Fatalf("%d handlers overlapped for one member", overlap)
+	}
 }

@@ -6,13 +6,13 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"math"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
 
 	"liudong/bot"
 	"liudong/internal/config"
+	"liudong/internal/location"
 	"liudong/internal/member"
 	"liudong/internal/roster"
 	"liudong/internal/secret"
@@ -99,10 +99,31 @@ func (a *App) register() {
 	member.Register(r, a.Store, a.Binding)
 }
 
-// RoundCoord keeps two decimals of a coordinate (about 1 km): enough for a city, not a home.
-func RoundCoord(v float64) float64 { return math.Round(v*100) / 100 }
-
 // Importer builds the roster importer for this instance's committee.
 func (a *App) Importer() *roster.Importer {
-	return roster.NewImporter(a.Store, a.Box, a.Cfg.Committee, a.Cfg.Location())
+	im := roster.NewImporter(a.Store, a.Box, a.Cfg.Committee, a.Cfg.Location())
+	im.Resolve = ResolvePlace
+	return im
+}
+
+// ResolvePlace gives the region codes a free-text place certainly has: with several candidates
+// (朝阳), only the levels they all share.
+func ResolvePlace(place string) (province, city, county string, ok bool) {
+	cands := location.Default().Resolve(place)
+	if len(cands) == 0 {
+		return "", "", "", false
+	}
+	province, city, county = cands[0].ProvinceCode, cands[0].CityCode, cands[0].CountyCode
+	for _, c := range cands[1:] {
+		if c.ProvinceCode != province {
+			return "", "", "", false
+		}
+		if c.CityCode != city {
+			city, county = "", ""
+		}
+		if c.CountyCode != county {
+			county = ""
+		}
+	}
+	return province, city, county, true
 }

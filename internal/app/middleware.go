@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"liudong/bot"
+	"liudong/internal/location"
 	"liudong/internal/store"
 )
 
@@ -24,9 +25,9 @@ func (a *App) persist(next bot.Handler) bot.Handler {
 			ReceivedAt: m.At,
 		}
 		if m.Location != nil {
-			// Only rounded coordinates are ever written down.
+			// Only rounded coordinates (about 1 km) are ever written down.
 			loc := *m.Location
-			loc.Lat, loc.Lng = RoundCoord(loc.Lat), RoundCoord(loc.Lng)
+			loc.Lat, loc.Lng = location.RoundCoord(loc.Lat, 2), location.RoundCoord(loc.Lng, 2)
 			row.Location, _ = json.Marshal(loc)
 		}
 		if m.StoredID != 0 {

@@ -140,13 +140,23 @@ func DatabaseURL(t testing.TB) string {
 	if templateErr != nil {
 		t.Fatalf("testenv: template database: %v", templateErr)
 	}
+	return createDatabase(t, templateName)
+}
+
+// EmptyDatabaseURL creates a database with no schema at all (for migration tests).
+func EmptyDatabaseURL(t testing.TB) string {
+	t.Helper()
+	return createDatabase(t, "template0")
+}
+
+func createDatabase(t testing.TB, template string) string {
 	name := "liudong_t_" + randomSuffix()
 	admin, err := sqlx.Open("postgres", adminURL())
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer admin.Close()
-	if _, err := admin.Exec(`CREATE DATABASE ` + name + ` TEMPLATE ` + templateName); err != nil {
+	if _, err := admin.Exec(`CREATE DATABASE ` + name + ` TEMPLATE ` + template); err != nil {
 		t.Fatalf("testenv: create database: %v", err)
 	}
 	t.Cleanup(func() {
