@@ -161,9 +161,9 @@ func TestHandlerErrors(t *testing.T) {
 
 func TestClean(t *testing.T) {
 	cases := map[string]string{
-		"  你好 \r\n": "你好",
+		"  你好 \r\n":   "你好",
 		"a\x01b\x7fc": "abc",
-		"第一行\r\n第二行": "第一行\n第二行",
+		"第一行\r\n第二行":  "第一行\n第二行",
 		"\ufeff汇报":    "汇报",
 		"\xff\xfe汇报":  "汇报",
 		"　全角空格　":      "全角空格",
