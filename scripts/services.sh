@@ -42,6 +42,21 @@ pg_run() {
   fi
 }
 
+# The PostgreSQL data directory: .data/pg, unless the postgres user (when we are root) cannot
+# reach it, e.g. a checkout under /root; then a directory of our own under /var/lib.
+pg_dir() {
+  mkdir -p "$data"
+  if [ "$(id -u)" -ne 0 ] || su postgres -s /bin/sh -c "test -x '$data' && test -r '$data'" 2>/dev/null; then
+    echo "$data/pg"
+  else
+    local alt="/var/lib/liudong-dev/$(printf '%s' "$root" | md5sum | cut -c1-12)"
+    mkdir -p "$alt"
+    chown postgres "$alt"
+    log "postgres cannot reach $data: keeping its data in $alt"
+    echo "$alt/pg"
+  fi
+}
+
 pg_ready() { "$1/pg_isready" -q -h 127.0.0.1 -p "$pg_port" >/dev/null 2>&1; }
 
 start_pg() {
@@ -49,8 +64,8 @@ start_pg() {
   if pg_ready "$bin"; then
     log "PostgreSQL already answers on 127.0.0.1:$pg_port"
   else
-    local dir=$data/pg
-    mkdir -p "$data"
+    local dir; dir=$(pg_dir)
+    local run; run=$(dirname "$dir")/run
     if [ ! -s "$dir/PG_VERSION" ]; then
       log "initialising PostgreSQL in $dir"
       mkdir -p "$dir"
@@ -58,11 +73,11 @@ start_pg() {
       chmod 700 "$dir"
       pg_run "$bin/initdb" -D "$dir" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >/dev/null
     fi
-    mkdir -p "$data/run"
-    [ "$(id -u)" -eq 0 ] && chown postgres "$data/run" "$dir"
+    mkdir -p "$run"
+    [ "$(id -u)" -eq 0 ] && chown postgres "$run" "$dir"
     log "starting PostgreSQL on 127.0.0.1:$pg_port"
     pg_run "$bin/pg_ctl" -D "$dir" -l "$dir/server.log" -w -t 60 \
-      -o "-c listen_addresses=127.0.0.1 -p $pg_port -k $data/run -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null
+      -o "-c listen_addresses=127.0.0.1 -p $pg_port -k $run -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null
   fi
   # Role and database for the bot; tests create their own databases.
   "$bin/psql" -q -h 127.0.0.1 -p "$pg_port" -U postgres -d postgres -v ON_ERROR_STOP=1 <<SQL >/dev/null
@@ -97,8 +112,9 @@ start_redis() {
 
 stop_all() {
   local bin; bin=$(pg_bin)
-  if [ -s "$data/pg/postmaster.pid" ]; then
-    pg_run "$bin/pg_ctl" -D "$data/pg" -m fast stop >/dev/null || true
+  local dir; dir=$(pg_dir)
+  if [ -s "$dir/postmaster.pid" ]; then
+    pg_run "$bin/pg_ctl" -D "$dir" -m fast stop >/dev/null || true
   fi
   if [ -s "$data/redis/redis.pid" ]; then
     redis-cli -h 127.0.0.1 -p "$redis_port" shutdown nosave >/dev/null 2>&1 || true
