@@ -19,17 +19,12 @@ services:
 stop:
 	$(SERVICES) stop
 
-$(DATA)/secret.key:
-	@mkdir -p $(DATA)
-	@head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > $@
-	@chmod 600 $@
-
 configs/liudong.yaml:
 	cp configs/liudong.example.yaml $@
 
 # Starts the simulator at http://127.0.0.1:8080 with the demo roster loaded.
-run: build services $(DATA)/secret.key configs/liudong.yaml
-	@eval "$$($(SERVICES) env)"; export LIUDONG_SECRET_KEY=$$(cat $(DATA)/secret.key); \
+run: build services configs/liudong.yaml
+	@eval "$$($(SERVICES) env)"; export LIUDONG_SECRET_KEY=$${LIUDONG_SECRET_KEY:-$$($(SERVICES) secret)}; \
 	$(BIN) migrate && $(BIN) import configs/demo-roster.csv && exec $(BIN) serve
 
 test: services

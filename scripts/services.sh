@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Development and test services: PostgreSQL and Redis on loopback, data under .data/.
-# Usage: scripts/services.sh start|stop|status|env
+# Usage: scripts/services.sh start|stop|status|env|secret
 # Idempotent: a server already answering on its port is used as it is.
 set -euo pipefail
 
@@ -121,6 +121,20 @@ stop_all() {
   fi
 }
 
+# The development secret key belongs with the database it encrypted: it is kept next to the
+# running cluster's data directory, so every checkout that shares the server shares the key.
+secret_key() {
+  local bin; bin=$(pg_bin)
+  local pgdata
+  pgdata=$("$bin/psql" -qtA -h 127.0.0.1 -p "$pg_port" -U postgres -d postgres -c 'SHOW data_directory' 2>/dev/null || true)
+  [ -n "$pgdata" ] || pgdata=$(pg_dir)
+  local file; file=$(dirname "$pgdata")/secret.key
+  if [ ! -s "$file" ]; then
+    ( umask 077; head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$file" )
+  fi
+  cat "$file"
+}
+
 print_env() {
   cat <<ENV
 export LIUDONG_DATABASE_URL='postgres://$db_user@127.0.0.1:$pg_port/$db_name?sslmode=disable'
@@ -138,5 +152,6 @@ case "${1:-start}" in
     pg_ready "$bin" && echo "postgres: up (127.0.0.1:$pg_port)" || echo "postgres: down"
     redis_ready && echo "redis: up (127.0.0.1:$redis_port)" || echo "redis: down" ;;
   env) print_env ;;
-  *) echo "usage: $0 start|stop|status|env" >&2; exit 2 ;;
+  secret) secret_key ;;
+  *) echo "usage: $0 start|stop|status|env|secret" >&2; exit 2 ;;
 esac
