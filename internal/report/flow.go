@@ -42,10 +42,7 @@ type flowData struct {
 func bit(sec parse.Section) uint8 { return 1 << sec }
 
 func (h *chat) put(c *bot.Context, step string, d flowData) error {
-	if c.Sessions() == nil {
-		return errors.New("report: no session store")
-	}
-	return c.Sessions().Put(c, c.SessionKey(), flowName, step, d, h.svc.flowTTL)
+	return c.StartFlowTTL(flowName, step, d, h.svc.flowTTL)
 }
 
 var questions = [...]string{
