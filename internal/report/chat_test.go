@@ -104,6 +104,7 @@ func auditActions(t *testing.T, h *apptest.Harness, action string) []store.Audit
 }
 
 func TestGuidedReport(t *testing.T) {
+	t.Parallel()
 	h := setup(t)
 	say(t, h, "u-zhang", "汇报", "2026年第二季度", "（1/4）思想", "跳过", "取消")
 	say(t, h, "u-zhang", "坚定理想信念，\n自觉和党中央保持一致。", "（2/4）工作")
@@ -150,6 +151,7 @@ func TestGuidedReport(t *testing.T) {
 }
 
 func TestGuidedCancelAndAllSkipped(t *testing.T) {
+	t.Parallel()
 	h := setup(t)
 	say(t, h, "u-zhang", "汇报", "（1/4）思想")
 	say(t, h, "u-zhang", "思想稳定", "（2/4）工作")
@@ -180,6 +182,7 @@ func TestGuidedCancelAndAllSkipped(t *testing.T) {
 }
 
 func TestGuidedReportAcceptsLabelledAnswers(t *testing.T) {
+	t.Parallel()
 	h := setup(t)
 	say(t, h, "u-zhang", "汇报", "（1/4）思想")
 	// A whole report pasted at the first question fills every section it labels.
@@ -193,6 +196,7 @@ func TestGuidedReportAcceptsLabelledAnswers(t *testing.T) {
 }
 
 func TestGuidedReportSurvivesRestart(t *testing.T) {
+	t.Parallel()
 	h := setup(t)
 	say(t, h, "u-zhang", "汇报", "（1/4）思想")
 	say(t, h, "u-zhang", "坚定", "（2/4）工作")
@@ -217,6 +221,7 @@ func TestGuidedReportSurvivesRestart(t *testing.T) {
 }
 
 func TestAbandonedGuidedReportExpires(t *testing.T) {
+	t.Parallel()
 	// A TTL too short for production (Validate wants 1m): the harness edits after validation.
 	h := setup(t, func(c *config.Config) { c.Report.FlowTTL = time.Second })
 	say(t, h, "u-zhang", "汇报", "（1/4）思想")
@@ -234,6 +239,7 @@ func TestAbandonedGuidedReportExpires(t *testing.T) {
 }
 
 func TestOneShotPhrasings(t *testing.T) {
+	t.Parallel()
 	h := setup(t)
 	tests := []struct {
 		name string
@@ -284,6 +290,7 @@ func TestOneShotPhrasings(t *testing.T) {
 }
 
 func TestFreeReport(t *testing.T) {
+	t.Parallel()
 	h := setup(t)
 	text := "本季度我在深圳务工，一切都好，按时交了党费，每天看学习强国。"
 	say(t, h, "u-zhang", "汇报 "+text, "已保存2026年第二季度思想汇报", "作为一篇完整汇报保存", "思想：……")
@@ -296,6 +303,7 @@ func TestFreeReport(t *testing.T) {
 }
 
 func TestEditBeforeAndAfterReview(t *testing.T) {
+	t.Parallel()
 	h := setup(t)
 	say(t, h, "u-zhang", "修改汇报 工作：在东莞", "还没有汇报")
 	say(t, h, "u-zhang", "汇报\n思想：稳定\n工作：在深圳务工\n生活：好", "已保存")
@@ -329,6 +337,7 @@ func TestEditBeforeAndAfterReview(t *testing.T) {
 }
 
 func TestSecondReportReplaceOrAdd(t *testing.T) {
+	t.Parallel()
 	h := setup(t)
 	say(t, h, "u-zhang", "汇报 思想：稳定\n工作：在深圳", "已保存")
 	say(t, h, "u-zhang", "汇报 工作：到了东莞", "已于5月10日提交过汇报", "替换", "补充", "取消")
@@ -378,6 +387,7 @@ func TestSecondReportReplaceOrAdd(t *testing.T) {
 }
 
 func TestMyReport(t *testing.T) {
+	t.Parallel()
 	h := setup(t)
 	say(t, h, "u-zhang", "我的汇报", "本季度（2026年第二季度，截至6月30日）还没有汇报", "发送“汇报”")
 	// Last quarter's report, reviewed in April, shows while this quarter has none.
@@ -397,6 +407,7 @@ func TestMyReport(t *testing.T) {
 }
 
 func TestReviewDeliversComment(t *testing.T) {
+	t.Parallel()
 	h := setup(t)
 	say(t, h, "u-wang", "批阅 张三 已阅", "没有汇报")
 	say(t, h, "u-zhang", "汇报 思想：坚定\n工作：在深圳", "已保存")
@@ -444,6 +455,7 @@ func TestReviewDeliversComment(t *testing.T) {
 }
 
 func TestReviewOfUnboundMember(t *testing.T) {
+	t.Parallel()
 	h := setup(t)
 	// 王五 has no chat account: the report came in some other way (here: straight into the store).
 	m := h.Member("王五")
@@ -455,6 +467,7 @@ func TestReviewOfUnboundMember(t *testing.T) {
 }
 
 func TestArchiveSummary(t *testing.T) {
+	t.Parallel()
 	h := setup(t)
 	say(t, h, "u-zhang", "查 王五", "仅限党支部书记")
 	got := say(t, h, "u-wang", "查 张三", "张三（第一党支部）档案摘要",
@@ -489,6 +502,7 @@ func TestArchiveSummary(t *testing.T) {
 }
 
 func TestPeriodFollowsTimeZone(t *testing.T) {
+	t.Parallel()
 	h := setup(t)
 	// 2026-03-31T16:30Z is 00:30 on 1 April in Shanghai: the second quarter.
 	h.Now = time.Date(2026, 3, 31, 16, 30, 0, 0, time.UTC)
@@ -505,6 +519,7 @@ func TestPeriodFollowsTimeZone(t *testing.T) {
 }
 
 func TestHalfYearlyCadence(t *testing.T) {
+	t.Parallel()
 	h := setup(t, func(c *config.Config) { c.Report.Period = "half-yearly" })
 	say(t, h, "u-zhang", "汇报 思想：稳定", "2026年上半年")
 	if _, ok := reportOf(t, h, "张三", "2026H1"); !ok {
@@ -515,6 +530,7 @@ func TestHalfYearlyCadence(t *testing.T) {
 }
 
 func TestReportCommandsOnlyInPrivate(t *testing.T) {
+	t.Parallel()
 	h := setup(t)
 	if got := h.SayInGroup("g-alerts", "u-zhang", "@助手 汇报 思想：稳定"); !strings.Contains(got, "请私聊我") {
 		t.Fatalf("group 汇报: %q", got)
@@ -525,6 +541,7 @@ func TestReportCommandsOnlyInPrivate(t *testing.T) {
 }
 
 func TestMobileReportStatus(t *testing.T) {
+	t.Parallel()
 	h := setup(t)
 	ctx := context.Background()
 	h.Say("u-zhang", "汇报 思想：稳定")
