@@ -37,6 +37,13 @@ func Register(r *bot.Router, s *Service) {
 		Usage: "批阅 张三 已阅，继续保持", Summary: "批阅党员" + this + "的思想汇报，批语发给本人",
 		Handler: h.review,
 	})
+	// A labelled report sent without the word 汇报 ("思想：……\n工作：……"): two labels or more
+	// make it a report; one alone ("工作：换了厂") is too little to guess.
+	r.AddPattern(bot.Pattern{
+		Name:    "report",
+		Match:   func(c *bot.Context) bool { return parse.ParseReport(c.Text).Found.Len() >= 2 },
+		Handler: func(c *bot.Context) error { return h.start(c, c.Text) },
+	})
 	r.AddFlow(flowName, h.flow)
 }
 
@@ -47,7 +54,10 @@ type chat struct {
 
 // report starts the guided conversation (汇报 alone) or stores a one-shot report (汇报 + text).
 // With a report already stored this period, it first asks whether to replace or add to it.
-func (h *chat) report(c *bot.Context) error {
+func (h *chat) report(c *bot.Context) error { return h.start(c, c.Args) }
+
+// start begins a report with text (empty: the guided conversation).
+func (h *chat) start(c *bot.Context, text string) error {
 	now := c.Now()
 	p := h.svc.Period(now)
 	existing, err := h.st.ReportOf(c, c.Identity.MemberID, p.Key)
@@ -59,11 +69,11 @@ func (h *chat) report(c *bot.Context) error {
 		return bot.Reject("您%s（%s）的汇报已于%s由%s批阅，已锁定，不能再替换或补充。新的情况可以在下次汇报中说明，或直接联系书记。",
 			h.svc.cadence.This(), p.Label, day(*existing.ReviewedAt, now), existing.ReviewerName)
 	}
-	guided := !bot.HasContent(c.Args)
+	guided := !bot.HasContent(text)
 	d := flowData{Period: p.Key, Mode: ModeNew, Source: SourceGuided}
 	if !guided {
 		d.Source = SourceOneShot
-		d.Content = ContentOf(parse.ParseReport(c.Args))
+		d.Content = ContentOf(parse.ParseReport(text))
 	}
 	if exists {
 		d.Mode = ""
@@ -231,7 +241,7 @@ func (h *chat) review(c *bot.Context) error {
 	case comment == "":
 		text += "，没有写批语。"
 	default:
-		text += "，批语：" + comment + "。"
+		text += "，批语：" + sentence(comment)
 	}
 	if _, err := h.st.IdentityOfMember(c, c.Msg.Platform, c.Msg.Account, target.ID); store.IsNotFound(err) {
 		text += target.Name + "还没有绑定微信，批阅结果已记录，绑定后可以在“我的汇报”里看到。"

@@ -289,6 +289,19 @@ func TestOneShotPhrasings(t *testing.T) {
 	}
 }
 
+func TestLabelledReportWithoutCommand(t *testing.T) {
+	t.Parallel()
+	h := setup(t)
+	// One label alone is not taken for a report.
+	say(t, h, "u-zhang", "工作：换了厂", "没有看懂")
+	say(t, h, "u-zhang", "思想：坚定\n工作：换到东莞了", "已保存2026年第二季度思想汇报", "【工作】换到东莞了")
+	if r, ok := reportOf(t, h, "张三", "2026Q2"); !ok || r.Thought != "坚定" || r.Work != "换到东莞了" {
+		t.Fatalf("stored %+v", r)
+	}
+	// A second one asks, as 汇报 does.
+	say(t, h, "u-zhang", "生活：好\n学习：党章", "替换", "补充")
+}
+
 func TestFreeReport(t *testing.T) {
 	t.Parallel()
 	h := setup(t)

@@ -10,6 +10,8 @@ import (
 	"fmt"
 	"strconv"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"liudong/internal/config"
 	"liudong/internal/notify"
@@ -247,7 +249,7 @@ func (s *Service) Review(ctx context.Context, rv Review) (Reviewed, error) {
 func reviewNotice(reviewer string, p Period, comment string, current bool) string {
 	text := fmt.Sprintf("%s已批阅您%s的思想汇报", reviewer, p.Label)
 	if comment != "" {
-		text += "，批语：" + comment
+		text += "，批语：" + sentence(comment)
 	} else {
 		text += "。"
 	}
@@ -255,6 +257,15 @@ func reviewNotice(reviewer string, p Period, comment string, current bool) strin
 		text += "\n发送“我的汇报”可以查看。"
 	}
 	return text
+}
+
+// sentence ends text with a full stop unless it ends with punctuation already.
+func sentence(text string) string {
+	r, _ := utf8.DecodeLastRuneInString(text)
+	if unicode.IsPunct(r) || unicode.IsSymbol(r) {
+		return text
+	}
+	return text + "。"
 }
 
 func audit(ctx context.Context, tx *store.Store, memberID, inboundID int64, action string, detail map[string]any) error {
