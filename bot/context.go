@@ -57,6 +57,12 @@ type Context struct {
 	router   *Router
 	replies  []Outgoing
 	notified []int64
+
+	// The sender's conversation as last read or written while handling this message: the
+	// router reads it before a flow handler does, and one Redis read per message is enough.
+	flow       session.State
+	flowOK     bool
+	flowLoaded bool
 }
 
 // Now is the time the message was received: handlers use it as their clock.
@@ -100,10 +106,17 @@ func (c *Context) Sessions() *session.Store { return c.router.sessions }
 // StartFlow puts the sender into a multi-step conversation; the flow's handler receives the
 // sender's next messages until EndFlow.
 func (c *Context) StartFlow(flow, step string, data any) error {
+	return c.StartFlowTTL(flow, step, data, 0)
+}
+
+// StartFlowTTL is StartFlow with the conversation's own lifetime (0: the session default),
+// counted from this message.
+func (c *Context) StartFlowTTL(flow, step string, data any, ttl time.Duration) error {
 	if c.router.sessions == nil {
 		return errors.New("bot: no session store")
 	}
-	return c.router.sessions.Put(c, c.SessionKey(), flow, step, data, 0)
+	c.flowLoaded = false
+	return c.router.sessions.Put(c, c.SessionKey(), flow, step, data, ttl)
 }
 
 // Flow returns the sender's current conversation, if any.
@@ -111,7 +124,15 @@ func (c *Context) Flow() (session.State, bool, error) {
 	if c.router.sessions == nil {
 		return session.State{}, false, nil
 	}
-	return c.router.sessions.Get(c, c.SessionKey())
+	if c.flowLoaded {
+		return c.flow, c.flowOK, nil
+	}
+	st, ok, err := c.router.sessions.Get(c, c.SessionKey())
+	if err != nil {
+		return st, ok, err
+	}
+	c.flow, c.flowOK, c.flowLoaded = st, ok, true
+	return st, ok, nil
 }
 
 // EndFlow ends the sender's conversation.
@@ -119,7 +140,12 @@ func (c *Context) EndFlow() error {
 	if c.router.sessions == nil {
 		return nil
 	}
-	return c.router.sessions.Clear(c, c.SessionKey())
+	c.flow, c.flowOK, c.flowLoaded = session.State{}, false, false
+	if err := c.router.sessions.Clear(c, c.SessionKey()); err != nil {
+		return err
+	}
+	c.flowLoaded = true
+	return nil
 }
 
 // UserError is an error whose text is meant for the user: the router replies with it.

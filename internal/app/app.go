@@ -11,9 +11,11 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"liudong/bot"
+	"liudong/internal/archive"
 	"liudong/internal/config"
 	"liudong/internal/location"
 	"liudong/internal/member"
+	"liudong/internal/report"
 	"liudong/internal/roster"
 	"liudong/internal/secret"
 	"liudong/internal/session"
@@ -31,6 +33,9 @@ type App struct {
 	Router   *bot.Router
 	Metrics  *prometheus.Registry
 	Binding  *member.Binding
+	Reports  *report.Service
+	// Archive composes the secretary's 查; domains add their sections in New.
+	Archive *archive.Archive
 }
 
 // Open connects to PostgreSQL and Redis and builds the app.
@@ -74,6 +79,10 @@ func New(cfg config.Config, log *slog.Logger, st *store.Store, rdb redis.Univers
 		Metrics:  prometheus.NewRegistry(),
 	}
 	a.Binding = member.NewBinding(st, box, rdb, cfg.RedisPrefix, cfg.Binding)
+	if a.Reports, err = report.New(st, cfg.Report, cfg.Location()); err != nil {
+		return nil, err
+	}
+	a.Archive = archive.New(archive.Basic(box), archive.Mobility(st), a.Reports.ArchiveSection())
 	a.Router = bot.NewRouter(a.Sessions, log)
 	a.Router.Use(bot.NewMetrics(a.Metrics).Middleware(), a.persist, a.identify, bot.Serialise(), a.audit)
 	a.register()
@@ -97,6 +106,8 @@ func (a *App) register() {
 		},
 	})
 	member.Register(r, a.Store, a.Binding)
+	report.Register(r, a.Reports)
+	archive.Register(r, a.Store, a.Archive)
 }
 
 // Importer builds the roster importer for this instance's committee.

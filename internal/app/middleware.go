@@ -87,24 +87,16 @@ func (a *App) identify(next bot.Handler) bot.Handler {
 
 // Identify returns who a chat handle is; an unbound handle gives an empty identity.
 func (a *App) Identify(ctx context.Context, platform, account, handle string) (*bot.Identity, error) {
-	ci, err := a.Store.IdentityByHandle(ctx, platform, account, handle)
+	ci, err := a.Store.IdentifyHandle(ctx, platform, account, handle)
 	if store.IsNotFound(err) {
 		return &bot.Identity{}, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	m, err := a.Store.MemberByID(ctx, ci.MemberID)
-	if err != nil {
-		return nil, err
-	}
-	units, err := a.Store.SecretaryOf(ctx, m.ID)
-	if err != nil {
-		return nil, err
-	}
-	id := &bot.Identity{MemberID: m.ID, Name: m.Name, BranchID: m.BranchID, BranchName: m.BranchName,
+	id := &bot.Identity{MemberID: ci.MemberID, Name: ci.Name, BranchID: ci.BranchID, BranchName: ci.BranchName,
 		NeedsVerify: ci.NeedsVerify, IdentityID: ci.ID}
-	for _, u := range units {
+	for _, u := range ci.SecretaryOf {
 		id.SecretaryOf = append(id.SecretaryOf, bot.OrgRef{ID: u.ID, Name: u.Name, Path: u.Path})
 	}
 	if ci.LastSeenAt == nil || time.Since(*ci.LastSeenAt) > time.Minute {

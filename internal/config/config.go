@@ -37,6 +37,7 @@ type Config struct {
 	Messages  Messages  `yaml:"messages"`
 	Session   Session   `yaml:"session"`
 	Notify    Notify    `yaml:"notify"`
+	Report    Report    `yaml:"report"`
 
 	loc *time.Location
 }
@@ -83,6 +84,14 @@ type Notify struct {
 	MaxAttempts  int           `yaml:"max_attempts"`
 }
 
+// Report configures quarterly reports (思想汇报). The central rule asks for a report at least once
+// a year; quarterly is the common local practice and the default (DOMAIN.md, "Reporting in").
+type Report struct {
+	Period string `yaml:"period"` // quarterly | half-yearly | yearly
+	// FlowTTL is how long an unfinished guided report waits for the member's next answer.
+	FlowTTL time.Duration `yaml:"flow_ttl"`
+}
+
 // Default returns the configuration used when a key is not set anywhere.
 func Default() Config {
 	return Config{
@@ -99,6 +108,7 @@ func Default() Config {
 		Messages:    Messages{MaxRunes: 4000},
 		Session:     Session{TTL: 24 * time.Hour},
 		Notify:      Notify{PollInterval: 2 * time.Second, MaxAttempts: 5},
+		Report:      Report{Period: "quarterly", FlowTTL: 24 * time.Hour},
 	}
 }
 
@@ -213,6 +223,14 @@ func (c *Config) Validate() error {
 	}
 	if c.Notify.MaxAttempts < 1 {
 		bad("notify.max_attempts", "want at least 1, got %d", c.Notify.MaxAttempts)
+	}
+	switch c.Report.Period {
+	case "quarterly", "half-yearly", "yearly":
+	default:
+		bad("report.period", "want quarterly, half-yearly or yearly, got %q", c.Report.Period)
+	}
+	if c.Report.FlowTTL < time.Minute || c.Report.FlowTTL > 30*24*time.Hour {
+		bad("report.flow_ttl", "want between 1m and 720h, got %s", c.Report.FlowTTL)
 	}
 	return errors.Join(errs...)
 }

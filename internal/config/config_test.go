@@ -84,6 +84,8 @@ func TestValidateNamesTheBadKey(t *testing.T) {
 		{[]string{"LIUDONG_BINDING_CODE_TTL=soon"}, "LIUDONG_BINDING_CODE_TTL"},
 		{[]string{"LIUDONG_SECRET_KEY=abc"}, "secret_key"},
 		{[]string{"LIUDONG_MESSAGES_MAX_RUNES=5"}, "messages.max_runes"},
+		{[]string{"LIUDONG_REPORT_PERIOD=monthly"}, "report.period"},
+		{[]string{"LIUDONG_REPORT_FLOW_TTL=5s"}, "report.flow_ttl"},
 	}
 	for _, tc := range cases {
 		env := append([]string{"LIUDONG_SECRET_KEY=" + key}, tc.env...)

@@ -72,3 +72,48 @@ func (s *Store) TouchIdentity(ctx context.Context, id int64, at time.Time) error
 	_, err := s.q.ExecContext(ctx, `UPDATE chat_identities SET last_seen_at = $2 WHERE id = $1`, id, at)
 	return wrap("touch chat identity", err)
 }
+
+// Identified is a chat handle's binding with what the bot needs to know of its member on
+// every message: name, branch and the org units they are secretary of.
+type Identified struct {
+	ChatIdentity
+	Name        string `db:"name"`
+	BranchID    int64  `db:"branch_id"`
+	BranchName  string `db:"branch_name"`
+	SecretaryOf []OrgUnit
+}
+
+// IdentifyHandle resolves a chat handle to its member and secretary roles in one query (it runs
+// for every inbound message).
+func (s *Store) IdentifyHandle(ctx context.Context, platform, account, handle string) (Identified, error) {
+	var row struct {
+		ChatIdentity
+		Name       string      `db:"name"`
+		BranchID   int64       `db:"branch_id"`
+		BranchName string      `db:"branch_name"`
+		UnitIDs    Int64Array  `db:"unit_ids"`
+		UnitNames  StringArray `db:"unit_names"`
+		UnitPaths  StringArray `db:"unit_paths"`
+	}
+	err := s.q.GetContext(ctx, &row, `
+		SELECT `+prefixed("ci", identityColumns)+`, m.name, m.branch_id, b.name AS branch_name,
+			COALESCE(r.ids, '{}') AS unit_ids, COALESCE(r.names, '{}') AS unit_names, COALESCE(r.paths, '{}') AS unit_paths
+		FROM chat_identities ci
+		JOIN members m ON m.id = ci.member_id
+		JOIN org_units b ON b.id = m.branch_id
+		LEFT JOIN LATERAL (
+			SELECT array_agg(o.id ORDER BY o.path) AS ids, array_agg(o.name ORDER BY o.path) AS names,
+				array_agg(o.path ORDER BY o.path) AS paths
+			FROM roles ro JOIN org_units o ON o.id = ro.org_unit_id
+			WHERE ro.member_id = m.id AND ro.role = $4
+		) r ON true
+		WHERE ci.platform = $1 AND ci.account = $2 AND ci.handle = $3`, platform, account, handle, RoleSecretary)
+	if err != nil {
+		return Identified{}, wrap("identify chat handle", err)
+	}
+	out := Identified{ChatIdentity: row.ChatIdentity, Name: row.Name, BranchID: row.BranchID, BranchName: row.BranchName}
+	for i, id := range row.UnitIDs {
+		out.SecretaryOf = append(out.SecretaryOf, OrgUnit{ID: id, Name: row.UnitNames[i], Path: row.UnitPaths[i]})
+	}
+	return out, nil
+}

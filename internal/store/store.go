@@ -29,9 +29,10 @@ type queryer interface {
 
 // Store is the database. A Store obtained from InTx runs every call in that transaction.
 type Store struct {
-	db *sqlx.DB
-	q  queryer
-	tx *sqlx.Tx
+	db    *sqlx.DB
+	q     queryer
+	tx    *sqlx.Tx
+	stmts *stmtCache
 }
 
 // Open connects and checks the connection.
@@ -41,7 +42,9 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		return nil, fmt.Errorf("store: unable to open database: %w", err)
 	}
 	db.SetMaxOpenConns(20)
-	db.SetMaxIdleConns(10)
+	// As many idle as open: under a burst of messages a smaller idle pool closes connections
+	// only to open new ones (a PostgreSQL backend each) moments later.
+	db.SetMaxIdleConns(20)
 	db.SetConnMaxIdleTime(5 * time.Minute)
 	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
@@ -53,13 +56,19 @@ func Open(ctx context.Context, url string) (*Store, error) {
 }
 
 // New wraps an open database.
-func New(db *sqlx.DB) *Store { return &Store{db: db, q: db} }
+func New(db *sqlx.DB) *Store {
+	stmts := newStmtCache(db)
+	return &Store{db: db, q: preparedDB{DB: db, stmts: stmts}, stmts: stmts}
+}
 
 // DB is the underlying pool (for migrations and health checks).
 func (s *Store) DB() *sqlx.DB { return s.db }
 
 // Close closes the pool.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	s.stmts.close()
+	return s.db.Close()
+}
 
 // Ping checks the database answers.
 func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
@@ -74,7 +83,7 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *Store) error) error {
 	if err != nil {
 		return fmt.Errorf("store: unable to begin transaction: %w", err)
 	}
-	if err := fn(&Store{db: s.db, q: tx, tx: tx}); err != nil {
+	if err := fn(&Store{db: s.db, q: preparedTx{Tx: tx, stmts: s.stmts}, tx: tx, stmts: s.stmts}); err != nil {
 		tx.Rollback()
 		return err
 	}
