@@ -31,6 +31,8 @@ type App struct {
 	Router   *bot.Router
 	Metrics  *prometheus.Registry
 	Binding  *member.Binding
+	// Verifier re-verifies members whose chat binding a platform re-login could not re-resolve.
+	Verifier *member.Verifier
 }
 
 // Open connects to PostgreSQL and Redis and builds the app.
@@ -74,6 +76,7 @@ func New(cfg config.Config, log *slog.Logger, st *store.Store, rdb redis.Univers
 		Metrics:  prometheus.NewRegistry(),
 	}
 	a.Binding = member.NewBinding(st, box, rdb, cfg.RedisPrefix, cfg.Binding)
+	a.Verifier = member.NewVerifier(st, box, rdb, a.Sessions, cfg.RedisPrefix, cfg.Binding)
 	a.Router = bot.NewRouter(a.Sessions, log)
 	a.Router.Use(bot.NewMetrics(a.Metrics).Middleware(), a.persist, a.identify, bot.Serialise(), a.audit)
 	a.register()
