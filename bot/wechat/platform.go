@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -165,6 +166,7 @@ func (p *Platform) Health() bot.Health {
 func (p *Platform) Ready() <-chan struct{} { return p.ready }
 
 func (p *Platform) setHealth(ok bool, state, detail string) {
+	detail = strings.Join(strings.Fields(detail), " ") // errors joined by openwechat span lines
 	p.mu.Lock()
 	p.health = bot.Health{OK: ok, State: state, Detail: detail}
 	p.mu.Unlock()

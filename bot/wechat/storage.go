@@ -94,6 +94,9 @@ type hotStorage struct {
 	prepare func([]byte) []byte    // the first Write's hook; runs before openwechat's sync starts
 	saved   func(err error, n int) // reports every save (for health and stats)
 
+	// saving keeps saves in order: a dump is picked and saved under it, so an older dump
+	// never overwrites a newer one.
+	saving  sync.Mutex
 	mu      sync.Mutex
 	r       *bytes.Reader
 	loaded  bool
@@ -147,7 +150,9 @@ func (h *hotStorage) Write(p []byte) (int, error) {
 		if h.prepare != nil {
 			data = h.prepare(p)
 		}
+		h.saving.Lock()
 		h.save(data)
+		h.saving.Unlock()
 		return len(p), nil
 	}
 	h.mu.Lock()
@@ -168,6 +173,8 @@ func (h *hotStorage) enqueued() uint64 {
 // batchEnd marks the newest dump's batch as fully handed over: openwechat polls again only after
 // its handler has seen every message of the batch.
 func (h *hotStorage) batchEnd() {
+	h.saving.Lock()
+	defer h.saving.Unlock()
 	h.mu.Lock()
 	if h.open != nil {
 		h.closed = append(h.closed, heldDump{data: h.open, upTo: h.nextSeq})
@@ -182,6 +189,8 @@ func (h *hotStorage) batchEnd() {
 
 // handled records that message seq has been handled and saves the dumps that were waiting for it.
 func (h *hotStorage) handled(seq uint64) {
+	h.saving.Lock()
+	defer h.saving.Unlock()
 	h.mu.Lock()
 	if h.done == nil {
 		h.done = map[uint64]bool{}

@@ -416,3 +416,52 @@ func countRequests(f *wxfake.Fake, suffix string) int {
 	}
 	return n
 }
+
+// Messages still queued when the process stops are fetched again by the next hot login: the
+// stored session only acknowledges messages that were handled.
+func TestQueuedMessagesSurviveAStop(t *testing.T) {
+	f := newFake(t, fakeOptions())
+	rdb, prefix := testenv.Redis(t)
+	_, log := newLogs()
+	opts := testOptions(f, log)
+	opts.Sessions = wechat.NewRedisSessions(rdb, prefix+"wechat:session", nil)
+	opts.Workers = 1
+	opts.DrainTimeout = 200 * time.Millisecond
+	stuck := make(chan struct{})
+	first := run(t, opts, func(r *running) bot.HandleFunc {
+		return func(ctx context.Context, m *bot.Message) bot.Result {
+			r.got <- m
+			if m.Text == "卡住" {
+				close(stuck)
+				<-ctx.Done() // the handler is still busy when the process stops
+			}
+			return bot.Result{}
+		}
+	})
+	first.waitOnline()
+	must(t)(f.SendText("zhang", "一"))
+	if m := first.next(); m.Text != "一" {
+		t.Fatalf("got %q", m.Text)
+	}
+	must(t)(f.SendText("zhang", "卡住"))
+	<-stuck
+	must(t)(f.SendText("wang", "二"))
+	must(t)(f.SendText("li", "三"))
+	eventually(t, "the messages queued", func() bool { return first.p.Counts().Received == 4 })
+	first.stop()
+	waitNoSyncLoops(t)
+
+	second := run(t, opts, nil)
+	second.waitOnline()
+	if c := second.p.Counts(); c.HotLogins != 1 {
+		t.Fatalf("counts %+v", c)
+	}
+	var got []string
+	for range 3 {
+		got = append(got, second.next().Text)
+	}
+	if strings.Join(got, ",") != "卡住,二,三" {
+		t.Errorf("after the restart: %q", got)
+	}
+	second.none() // "一" was handled: not fetched again
+}
