@@ -175,6 +175,9 @@ func (p *Platform) showQR(uuid string) {
 func (s *session) onSyncCheck(openwechat.SyncCheckResponse) {
 	if s.syncFailures > 0 {
 		s.p.log.Info("wechat: sync works again", "after_failures", s.syncFailures)
+		if s.syncFailures >= degradedAfter && s.isCurrent() {
+			s.p.setOnlineHealth(s)
+		}
 		s.syncFailures = 0
 	}
 	s.store.batchEnd()
@@ -195,8 +198,21 @@ func (s *session) onSyncError(err error) error {
 	s.syncFailures++
 	delay := s.p.opts.Retry.Delay(s.syncFailures)
 	s.p.log.Warn("wechat: sync failed: polling again after a pause", "err", err, "pause", delay, "failures", s.syncFailures)
+	if s.syncFailures == degradedAfter && s.isCurrent() {
+		s.p.log.Error("wechat: cannot reach WeChat: no messages are coming in", "err", err)
+		s.p.setHealth(false, "degraded", fmt.Sprintf("已登录，但连续%d次收不到微信消息：%v", s.syncFailures, err))
+	}
 	_ = sleep(s.ctx, delay)
 	return nil
+}
+
+// degradedAfter is how many sync failures in a row make Health report the account degraded.
+const degradedAfter = 3
+
+func (s *session) isCurrent() bool {
+	s.p.mu.Lock()
+	defer s.p.mu.Unlock()
+	return s.p.cur == s
 }
 
 // end records why the session ended (the first reason wins) and stops its Bot.

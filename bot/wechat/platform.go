@@ -273,8 +273,8 @@ func (p *Platform) serve(ctx context.Context, s *session) error {
 	p.mu.Lock()
 	p.cur = s
 	close(p.online)
-	p.health = bot.Health{OK: true, State: "online", Detail: fmt.Sprintf("已登录：%s，自%s起", s.selfNick, s.loggedIn.In(p.opts.Location).Format("2006-01-02 15:04"))}
 	p.mu.Unlock()
+	p.setOnlineHealth(s)
 	p.stats.online.Store(1)
 	p.readyOnce.Do(func() { close(p.ready) })
 	p.log.Info("wechat: online", "nick", s.selfNick, "hot", s.hot, "friends", s.dir.friendCount(), "groups", s.dir.groupCount())
@@ -309,6 +309,10 @@ func (p *Platform) prepareSession(ctx context.Context, s *session) error {
 	p.checkGroups(s)
 	close(s.ready)
 	return nil
+}
+
+func (p *Platform) setOnlineHealth(s *session) {
+	p.setHealth(true, "online", fmt.Sprintf("已登录：%s，自%s起", s.selfNick, s.loggedIn.In(p.opts.Location).Format("2006-01-02 15:04")))
 }
 
 // goOffline stops sends through s and reports why the session ended.

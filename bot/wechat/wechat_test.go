@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -464,4 +466,50 @@ func TestQueuedMessagesSurviveAStop(t *testing.T) {
 		t.Errorf("after the restart: %q", got)
 	}
 	second.none() // "一" was handled: not fetched again
+}
+
+// flakySync fails synccheck requests while down is set, as a network outage would.
+type flakySync struct {
+	next http.RoundTripper
+	down atomic.Bool
+	hits atomic.Int64
+}
+
+func (f *flakySync) RoundTrip(req *http.Request) (*http.Response, error) {
+	if f.down.Load() && strings.HasSuffix(req.URL.Path, "/synccheck") {
+		f.hits.Add(1)
+		return nil, errors.New("connection reset by peer")
+	}
+	return f.next.RoundTrip(req)
+}
+
+func TestSyncOutageBacksOffAndShowsInHealth(t *testing.T) {
+	f := newFake(t, fakeOptions())
+	logs, log := newLogs()
+	opts := testOptions(f, log)
+	tr := &flakySync{next: f}
+	opts.Transport = tr
+	opts.Retry = wechat.Backoff{Min: 100 * time.Millisecond, Max: 100 * time.Millisecond}
+	r := run(t, opts, nil)
+	r.waitOnline()
+	tr.down.Store(true)
+	eventually(t, "degraded", func() bool { return r.p.Health().State == "degraded" })
+	if h := r.p.Health(); h.OK || !strings.Contains(h.Detail, "收不到") {
+		t.Errorf("health %+v", h)
+	}
+	// openwechat tries each request 5 times; between rounds the adapter pauses 100 ms instead
+	// of polling again at once (which would make thousands of requests here).
+	time.Sleep(200 * time.Millisecond)
+	if n := tr.hits.Load(); n > 5*12 {
+		t.Errorf("%d synccheck requests in about 400 ms: not backing off", n)
+	}
+	tr.down.Store(false)
+	eventually(t, "online again", func() bool { return r.p.Health().OK })
+	must(t)(f.SendText("zhang", "恢复了"))
+	if m := r.next(); m.Text != "恢复了" {
+		t.Errorf("after the outage: %+v", m)
+	}
+	if len(logs.find("level=ERROR", "cannot reach WeChat")) != 1 || r.p.Counts().Logouts != 0 {
+		t.Errorf("logs %q, counts %+v", logs.find("sync"), r.p.Counts())
+	}
 }
