@@ -365,17 +365,30 @@ func TestSendToGroupsByName(t *testing.T) {
 }
 
 func TestRepeated1102AfterLoginIsReportedAsRestriction(t *testing.T) {
-	f := newFake(t, fakeOptions())
-	logs, log := newLogs()
-	r := run(t, testOptions(f, log), nil)
-	for i := 1; i <= 3; i++ {
-		eventually(t, "login", func() bool { return f.Logins() == i && r.p.Health().OK })
-		must1(t, f.KickOut("1102"))
+	for _, c := range []struct {
+		name   string
+		window time.Duration
+		want   int
+	}{
+		{"right after login", time.Hour, 2}, // from the second logout in a row on
+		{"long after login", time.Nanosecond, 0},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			f := newFake(t, fakeOptions())
+			logs, log := newLogs()
+			opts := testOptions(f, log)
+			opts.RestrictWindow = c.window
+			r := run(t, opts, nil)
+			for i := 1; i <= 3; i++ {
+				eventually(t, "login", func() bool { return f.Logins() == i && r.p.Health().OK })
+				must1(t, f.KickOut("1102"))
+			}
+			eventually(t, "the fourth login", func() bool { return f.Logins() == 4 && r.p.Health().OK })
+			if n := len(logs.find("level=ERROR", "restricting this account")); n != c.want {
+				t.Errorf("%d restriction warnings after three logouts, want %d", n, c.want)
+			}
+		})
 	}
-	eventually(t, "the restriction warning", func() bool {
-		return len(logs.find("level=ERROR", "restricting this account")) > 0
-	})
-	eventually(t, "health", func() bool { return strings.Contains(r.p.Health().Detail, "限制") || r.p.Health().OK })
 }
 
 func TestSendWhileLoggedOutWaitsThenFailsUnavailable(t *testing.T) {
