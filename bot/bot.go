@@ -5,6 +5,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"time"
 )
 
@@ -52,6 +53,11 @@ type Outgoing struct {
 type Sender interface {
 	Send(ctx context.Context, out Outgoing) error
 }
+
+// ErrUnavailable, wrapped in a Send error, means nothing was sent because the platform cannot
+// send right now (logged out, reconnecting, told to slow down). The message itself is fine:
+// senders keep it and try again later without counting the failure against it.
+var ErrUnavailable = errors.New("bot: platform unavailable")
 
 // Result is what handling a message produced: the replies to send back, and the outbox rows
 // it enqueued (a platform that answers synchronously waits for those to be delivered).

@@ -16,6 +16,7 @@ import (
 	"liudong/bot"
 	"liudong/bot/sim"
 	"liudong/internal/app"
+	"liudong/internal/notify"
 )
 
 func init() {
@@ -46,15 +47,23 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		p        bot.Platform
 		simPlat  *sim.Platform
 		syncSend bool
+		d        *notify.Dispatcher
 	)
 	switch cfg.Platform {
 	case "sim":
 		simPlat = sim.New("sim", log, nil, app.SimDirectory{App: a})
 		p, syncSend = simPlat, true
+	case "wechat":
+		// The QR code to scan is drawn on stdout; the outbox resumes as soon as WeChat is back.
+		wp, err := a.WeChat(ctx, e.stdout, func() { d.Wake() })
+		if err != nil {
+			return err
+		}
+		p = wp
 	default:
 		return fmt.Errorf("platform %q is not available in this build", cfg.Platform)
 	}
-	d := a.Dispatcher(p)
+	d = a.Dispatcher(p)
 	handle := a.Handler(p, d, syncSend)
 
 	ctx, cancel := context.WithCancel(ctx)
@@ -113,6 +122,14 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	start("platform", func() error { return p.Run(ctx, handle) })
 	start("dispatcher", func() error { return d.Run(ctx) })
 	go func() {
+		if r, ok := p.(interface{ Ready() <-chan struct{} }); ok {
+			// Replies need the platform logged in (WeChat: after the QR scan).
+			select {
+			case <-r.Ready():
+			case <-ctx.Done():
+				return
+			}
+		}
 		n, err := a.Replay(ctx, p, handle, time.Now().Add(-time.Hour))
 		if err != nil {
 			log.Error("replaying unhandled messages", "err", err)

@@ -36,6 +36,8 @@ type App struct {
 	Reports  *report.Service
 	// Archive composes the secretary's 查; domains add their sections in New.
 	Archive *archive.Archive
+	// Verifier re-verifies members whose chat binding a platform re-login could not re-resolve.
+	Verifier *member.Verifier
 }
 
 // Open connects to PostgreSQL and Redis and builds the app.
@@ -83,6 +85,7 @@ func New(cfg config.Config, log *slog.Logger, st *store.Store, rdb redis.Univers
 		return nil, err
 	}
 	a.Archive = archive.New(archive.Basic(box), archive.Mobility(st), a.Reports.ArchiveSection())
+	a.Verifier = member.NewVerifier(st, box, rdb, a.Sessions, cfg.RedisPrefix, cfg.Binding)
 	a.Router = bot.NewRouter(a.Sessions, log)
 	a.Router.Use(bot.NewMetrics(a.Metrics).Middleware(), a.persist, a.identify, bot.Serialise(), a.audit)
 	a.register()

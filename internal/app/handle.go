@@ -37,7 +37,10 @@ func (a *App) Handler(p bot.Platform, d *notify.Dispatcher, wait bool) bot.Handl
 
 // Dispatcher builds the outbox dispatcher for a platform.
 func (a *App) Dispatcher(p bot.Platform) *notify.Dispatcher {
-	resolver := notify.StoreResolver{Store: a.Store, Platform: p.Name(), Account: p.Account()}
+	var resolver notify.Resolver = notify.StoreResolver{Store: a.Store, Platform: p.Name(), Account: p.Account()}
+	if p.Name() == "wechat" && len(a.Cfg.WeChat.Groups) > 0 {
+		resolver = groupResolver{next: resolver, st: a.Store, groups: a.Cfg.WeChat.Groups}
+	}
 	return notify.NewDispatcher(a.Store, p, resolver, a.Log, a.Cfg.Notify.PollInterval, a.Cfg.Notify.MaxAttempts)
 }
 

@@ -73,7 +73,10 @@ func (a *App) persist(next bot.Handler) bot.Handler {
 	}
 }
 
-// identify resolves the chat handle to a member and their roles.
+// identify resolves the chat handle to a member and their roles. A sender who may be a member
+// whose binding a platform re-login could not re-resolve (needs_verify) is not treated as that
+// member: in a private chat they answer the re-verification questions first (a fresh binding
+// code works too); in a group they count as unbound.
 func (a *App) identify(next bot.Handler) bot.Handler {
 	return func(c *bot.Context) error {
 		id, err := a.Identify(c, c.Msg.Platform, c.Msg.Account, c.Msg.From)
@@ -81,7 +84,22 @@ func (a *App) identify(next bot.Handler) bot.Handler {
 			return err
 		}
 		c.Identity = id
-		return next(c)
+		if id.Bound() {
+			return next(c)
+		}
+		cands, err := a.Verifier.Candidates(c, c.Msg, id)
+		if err != nil {
+			return err
+		}
+		if len(cands) == 0 {
+			return next(c)
+		}
+		id.NeedsVerify = true
+		if c.Msg.InGroup() || (c.Cmd != nil && c.Cmd.Name == "绑定") {
+			return next(c)
+		}
+		c.Route = "verify"
+		return a.Verifier.Handle(c, cands)
 	}
 }
 
@@ -93,6 +111,10 @@ func (a *App) Identify(ctx context.Context, platform, account, handle string) (*
 	}
 	if err != nil {
 		return nil, err
+	}
+	if ci.NeedsVerify {
+		// The handle is not known to be the member's any more.
+		return &bot.Identity{NeedsVerify: true, IdentityID: ci.ID}, nil
 	}
 	id := &bot.Identity{MemberID: ci.MemberID, Name: ci.Name, BranchID: ci.BranchID, BranchName: ci.BranchName,
 		NeedsVerify: ci.NeedsVerify, IdentityID: ci.ID}

@@ -38,6 +38,7 @@ type Config struct {
 	Session   Session   `yaml:"session"`
 	Notify    Notify    `yaml:"notify"`
 	Report    Report    `yaml:"report"`
+	WeChat    WeChat    `yaml:"wechat"`
 
 	loc *time.Location
 }
@@ -92,6 +93,36 @@ type Report struct {
 	FlowTTL time.Duration `yaml:"flow_ttl"`
 }
 
+// WeChat configures the personal WeChat account the bot runs as (platform wechat).
+type WeChat struct {
+	// Account names this bot account in the database (chat identities, inbound messages): keep it
+	// once members have bound, or they must bind again.
+	Account string `yaml:"account"`
+	// SessionKey is the Redis key (after redis_prefix) of the stored login session, encrypted with
+	// secret_key; empty means "wechat:session:" + account.
+	SessionKey        string `yaml:"session_key"`
+	AutoAcceptFriends bool   `yaml:"auto_accept_friends"`
+	// Groups maps an org unit's name to the WeChat group chat that gets its alerts.
+	Groups map[string]string `yaml:"groups"`
+	// InboundQueue bounds the messages waiting to be handled; when full, intake from WeChat pauses.
+	InboundQueue int `yaml:"inbound_queue"`
+	// SendInterval (plus up to SendJitter) spaces every send on the account.
+	SendInterval time.Duration `yaml:"send_interval"`
+	SendJitter   time.Duration `yaml:"send_jitter"`
+}
+
+// SessionRedisKey is the Redis key of the stored WeChat login session, prefix included.
+func (c *Config) SessionRedisKey() string {
+	key := c.WeChat.SessionKey
+	if key == "" {
+		key = "wechat:session:" + c.WeChat.Account
+	}
+	return c.RedisPrefix + key
+}
+
+// DefaultWeChatHTTPAddr serves /healthz and /metrics with platform wechat when http.addr is unset.
+const DefaultWeChatHTTPAddr = "127.0.0.1:8080"
+
 // Default returns the configuration used when a key is not set anywhere.
 func Default() Config {
 	return Config{
@@ -109,6 +140,7 @@ func Default() Config {
 		Session:     Session{TTL: 24 * time.Hour},
 		Notify:      Notify{PollInterval: 2 * time.Second, MaxAttempts: 5},
 		Report:      Report{Period: "quarterly", FlowTTL: 24 * time.Hour},
+		WeChat:      WeChat{AutoAcceptFriends: true, InboundQueue: 256, SendInterval: 1500 * time.Millisecond, SendJitter: time.Second},
 	}
 }
 
@@ -130,6 +162,10 @@ func Load(path string, env []string) (Config, error) {
 	}
 	if err := applyEnv(&cfg, env); err != nil {
 		return cfg, err
+	}
+	if cfg.Platform == "wechat" && cfg.HTTP.Addr == "" {
+		// Without the simulator's listener, /healthz and /metrics need one of their own.
+		cfg.HTTP.Addr = DefaultWeChatHTTPAddr
 	}
 	if err := cfg.Validate(); err != nil {
 		return cfg, err
@@ -231,6 +267,23 @@ func (c *Config) Validate() error {
 	}
 	if c.Report.FlowTTL < time.Minute || c.Report.FlowTTL > 30*24*time.Hour {
 		bad("report.flow_ttl", "want between 1m and 720h, got %s", c.Report.FlowTTL)
+	}
+	if c.Platform == "wechat" && strings.TrimSpace(c.WeChat.Account) == "" {
+		bad("wechat.account", "required with platform wechat: a short name for the bot account, e.g. 支部助手")
+	}
+	if strings.ContainsAny(c.WeChat.SessionKey, " \t\n") {
+		bad("wechat.session_key", "no spaces allowed, got %q", c.WeChat.SessionKey)
+	}
+	for unit, group := range c.WeChat.Groups {
+		if strings.TrimSpace(unit) == "" || strings.TrimSpace(group) == "" {
+			bad("wechat.groups", "want org unit name: group name, got %q: %q", unit, group)
+		}
+	}
+	if c.WeChat.InboundQueue < 1 || c.WeChat.InboundQueue > 100000 {
+		bad("wechat.inbound_queue", "want between 1 and 100000, got %d", c.WeChat.InboundQueue)
+	}
+	if c.WeChat.SendInterval < 0 || c.WeChat.SendJitter < 0 {
+		bad("wechat.send_interval", "want durations of 0 or more, got %s and jitter %s", c.WeChat.SendInterval, c.WeChat.SendJitter)
 	}
 	return errors.Join(errs...)
 }

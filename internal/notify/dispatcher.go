@@ -20,6 +20,16 @@ type Resolver interface {
 // secretary): retrying will not help until someone binds.
 var ErrNoRecipient = errors.New("notify: no recipient on this account")
 
+// ErrRecipientUnverified means the row's recipients must re-verify their chat account first (a
+// platform re-login could not re-resolve them): the row waits for them without spending attempts.
+var ErrRecipientUnverified = errors.New("notify: recipient must re-verify the chat account first")
+
+// unverifiedWait is how long a row for an unverified recipient waits before it is tried again.
+const unverifiedWait = 30 * time.Minute
+
+// errPaused ends a sweep early: the platform cannot send now (bot.ErrUnavailable).
+var errPaused = errors.New("notify: platform unavailable, sweep paused")
+
 // Dispatcher drains the outbox through one bot account.
 type Dispatcher struct {
 	st          *store.Store
@@ -63,6 +73,9 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 		}
 		for {
 			n, err := d.sweep(ctx, nil)
+			if errors.Is(err, errPaused) {
+				break // the platform reports its own outage; try again after the poll interval or a Wake
+			}
 			if err != nil {
 				d.log.Error("outbox sweep failed", "err", err)
 				break
@@ -87,7 +100,7 @@ func (d *Dispatcher) Deliver(ctx context.Context, ids []int64) error {
 	if len(ids) == 0 {
 		return nil
 	}
-	if _, err := d.sweep(ctx, ids); err != nil {
+	if _, err := d.sweep(ctx, ids); err != nil && !errors.Is(err, errPaused) {
 		return err
 	}
 	for _, id := range ids {
@@ -119,13 +132,24 @@ func (d *Dispatcher) sweep(ctx context.Context, ids []int64) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	for _, n := range rows {
-		d.send(ctx, n)
+	for i, n := range rows {
+		if !d.send(ctx, n) {
+			// The platform cannot send: hand the rest of the batch back untouched.
+			rec := context.WithoutCancel(ctx)
+			for _, rest := range rows[i+1:] {
+				if err := d.st.DeferNotification(rec, rest.ID, rest.LastError, rest.NotBefore); err != nil {
+					d.log.Error("outbox: claimed row not released", "id", rest.ID, "err", err)
+				}
+			}
+			return i + 1, errPaused
+		}
 	}
 	return len(rows), nil
 }
 
-func (d *Dispatcher) send(ctx context.Context, n store.Notification) {
+// send delivers one row and records the outcome; false means the platform is unavailable and
+// the sweep should stop.
+func (d *Dispatcher) send(ctx context.Context, n store.Notification) bool {
 	// Recording must happen even if ctx is being cancelled: the send already happened.
 	rec := context.WithoutCancel(ctx)
 	outs, err := d.resolve.Resolve(ctx, n)
@@ -140,7 +164,19 @@ func (d *Dispatcher) send(ctx context.Context, n store.Notification) {
 		if err := d.st.MarkNotificationSent(rec, n.ID, d.now()); err != nil {
 			d.log.Error("outbox: sent but not recorded", "id", n.ID, "err", err)
 		}
-		return
+		return true
+	}
+	if unavailable, unverified := errors.Is(err, bot.ErrUnavailable), errors.Is(err, ErrRecipientUnverified); unavailable || unverified {
+		// Nothing was sent and the row is not at fault: it waits without spending an attempt.
+		notBefore := n.NotBefore
+		if unverified {
+			notBefore = d.now().Add(unverifiedWait)
+		}
+		if derr := d.st.DeferNotification(rec, n.ID, err.Error(), notBefore); derr != nil {
+			d.log.Error("outbox: deferral not recorded", "id", n.ID, "err", derr)
+		}
+		d.log.Debug("outbox: send deferred", "id", n.ID, "kind", n.Kind, "recipient", n.Recipient, "err", err)
+		return !unavailable
 	}
 	final := n.Attempts >= d.maxAttempts || errors.Is(err, ErrNoRecipient)
 	retryAt := d.now().Add(backoff(n.Attempts))
@@ -153,6 +189,7 @@ func (d *Dispatcher) send(ctx context.Context, n store.Notification) {
 	}
 	d.log.Log(ctx, level, "outbox: send failed", "id", n.ID, "kind", n.Kind, "recipient", n.Recipient,
 		"attempt", n.Attempts, "final", final, "err", err)
+	return true
 }
 
 // backoff is 30 s doubled per attempt, at most an hour.
@@ -188,6 +225,7 @@ func (r StoreResolver) Resolve(ctx context.Context, n store.Notification) ([]bot
 		}
 	}
 	var outs []bot.Outgoing
+	unverified := 0
 	for _, id := range members {
 		ci, err := r.Store.IdentityOfMember(ctx, r.Platform, r.Account, id)
 		if store.IsNotFound(err) {
@@ -196,7 +234,14 @@ func (r StoreResolver) Resolve(ctx context.Context, n store.Notification) ([]bot
 		if err != nil {
 			return nil, err
 		}
+		if ci.NeedsVerify {
+			unverified++ // its handle is not the member's any more
+			continue
+		}
 		outs = append(outs, bot.Outgoing{To: ci.Handle, Text: n.Body, Image: n.Image, ImageName: imageName(n)})
+	}
+	if len(outs) == 0 && unverified > 0 {
+		return nil, fmt.Errorf("%w (%s)", ErrRecipientUnverified, n.Recipient)
 	}
 	if len(outs) == 0 {
 		return nil, fmt.Errorf("%w (%s)", ErrNoRecipient, n.Recipient)

@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"time"
+
+	"github.com/lib/pq"
 )
 
 // ChatIdentity binds one chat account (on one bot account of one platform) to a member.
@@ -116,4 +118,50 @@ func (s *Store) IdentifyHandle(ctx context.Context, platform, account, handle st
 		out.SecretaryOf = append(out.SecretaryOf, OrgUnit{ID: id, Name: row.UnitNames[i], Path: row.UnitPaths[i]})
 	}
 	return out, nil
+}
+
+// UnverifiedIdentities lists the bindings on one bot account that wait for their member to
+// re-verify (a platform re-login could not re-resolve them).
+func (s *Store) UnverifiedIdentities(ctx context.Context, platform, account string) ([]ChatIdentity, error) {
+	var cis []ChatIdentity
+	err := s.q.SelectContext(ctx, &cis, `SELECT `+identityColumns+` FROM chat_identities
+		WHERE platform = $1 AND account = $2 AND needs_verify ORDER BY id`, platform, account)
+	return cis, wrap("fetch unverified chat identities", err)
+}
+
+// IdentityUpdate is a re-resolved binding: its new handle and hints.
+type IdentityUpdate struct {
+	ID                         int64
+	Handle                     string
+	Nickname, AvatarID, Remark string
+	NeedsVerify                bool
+}
+
+// UpdateIdentityHandles applies re-resolved bindings in two statements. Handles are unique and
+// may trade places between bindings, so the bindings are parked on placeholder handles first
+// (park gives each id its placeholder) and then get their new ones.
+func (s *Store) UpdateIdentityHandles(ctx context.Context, us []IdentityUpdate, park func(id int64) string) error {
+	if len(us) == 0 {
+		return nil
+	}
+	ids := make(Int64Array, len(us))
+	parked, handles, nicks, avatars, remarks := make(StringArray, len(us)), make(StringArray, len(us)),
+		make(StringArray, len(us)), make(StringArray, len(us)), make(StringArray, len(us))
+	verify := make(pq.BoolArray, len(us))
+	for i, u := range us {
+		ids[i], parked[i], handles[i], nicks[i], avatars[i], remarks[i], verify[i] =
+			u.ID, park(u.ID), u.Handle, u.Nickname, u.AvatarID, u.Remark, u.NeedsVerify
+	}
+	return s.InTx(ctx, func(tx *Store) error {
+		if _, err := tx.q.ExecContext(ctx, `UPDATE chat_identities c SET handle = v.parked
+			FROM unnest($1::bigint[], $2::text[]) AS v(id, parked) WHERE c.id = v.id`, ids, parked); err != nil {
+			return wrap("park chat identities", err)
+		}
+		_, err := tx.q.ExecContext(ctx, `UPDATE chat_identities c SET handle = v.handle, nickname = v.nickname,
+			avatar_id = v.avatar_id, remark = v.remark, needs_verify = v.needs_verify
+			FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::boolean[])
+				AS v(id, handle, nickname, avatar_id, remark, needs_verify)
+			WHERE c.id = v.id`, ids, handles, nicks, avatars, remarks, verify)
+		return wrap("update chat identities", err)
+	})
 }
