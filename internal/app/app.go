@@ -11,6 +11,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"liudong/bot"
+	"liudong/internal/cert"
 	"liudong/internal/config"
 	"liudong/internal/location"
 	"liudong/internal/member"
@@ -18,6 +19,7 @@ import (
 	"liudong/internal/secret"
 	"liudong/internal/session"
 	"liudong/internal/store"
+	"liudong/internal/whereabouts"
 )
 
 // App is one liudong instance's shared parts.
@@ -31,6 +33,9 @@ type App struct {
 	Router   *bot.Router
 	Metrics  *prometheus.Registry
 	Binding  *member.Binding
+
+	Whereabouts  *whereabouts.Service
+	Certificates *cert.Service
 }
 
 // Open connects to PostgreSQL and Redis and builds the app.
@@ -76,6 +81,12 @@ func New(cfg config.Config, log *slog.Logger, st *store.Store, rdb redis.Univers
 	a.Binding = member.NewBinding(st, box, rdb, cfg.RedisPrefix, cfg.Binding)
 	a.Router = bot.NewRouter(a.Sessions, log)
 	a.Router.Use(bot.NewMetrics(a.Metrics).Middleware(), a.persist, a.identify, bot.Serialise(), a.audit)
+	if a.Whereabouts, err = whereabouts.New(st, cfg); err != nil {
+		return nil, err
+	}
+	if a.Certificates, err = cert.New(st, box, cfg); err != nil {
+		return nil, err
+	}
 	a.register()
 	return a, nil
 }
@@ -97,6 +108,14 @@ func (a *App) register() {
 		},
 	})
 	member.Register(r, a.Store, a.Binding)
+	a.registerWhereabouts()
+}
+
+// registerWhereabouts adds location updates, departures and returns, organizational life and
+// the activity certificate (issue 3).
+func (a *App) registerWhereabouts() {
+	a.Whereabouts.Register(a.Router)
+	a.Certificates.Register(a.Router)
 }
 
 // Importer builds the roster importer for this instance's committee.
