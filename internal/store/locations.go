@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"time"
 )
 
@@ -93,38 +94,42 @@ func (s *Store) CurrentPlaces(ctx context.Context, q PlaceQuery) ([]CurrentPlace
 	if at.IsZero() {
 		at = time.Now()
 	}
-	var ids Int64Array
+	// The member filter is spelled out rather than made optional in SQL, so that a question
+	// about some members uses the (member_id, reported_at) index.
+	args := []any{at, at.Format(time.DateOnly)}
+	filter := ""
 	if q.MemberIDs != nil {
-		ids = Int64Array(q.MemberIDs)
-		if len(ids) == 0 {
+		if len(q.MemberIDs) == 0 {
 			return nil, nil
 		}
+		args = append(args, Int64Array(q.MemberIDs))
+		filter = fmt.Sprintf(" AND member_id = ANY ($%d)", len(args))
 	}
-	var stayed *time.Time
+	stayed := ""
 	if !q.StayedSince.IsZero() {
-		stayed = &q.StayedSince
+		args = append(args, q.StayedSince)
+		stayed = fmt.Sprintf(" WHERE r.since <= $%d", len(args))
 	}
+	// One ordered pass: each update is marked when its place differs from the one before; per
+	// member, the latest update and the start of the latest run of one place.
 	var ps []CurrentPlace
 	err := s.q.SelectContext(ctx, &ps, `
-		WITH upto AS (
-			SELECT `+locationColumns+`,
+		WITH marked AS (
+			SELECT member_id, id, reported_at, place_code,
 				lag(place_code) OVER (PARTITION BY member_id ORDER BY reported_at, id) AS prev_place
 			FROM locations
-			WHERE reported_at <= $1 AND ($2::bigint[] IS NULL OR member_id = ANY ($2))
-		),
-		latest AS (
-			SELECT DISTINCT ON (member_id) * FROM upto ORDER BY member_id, reported_at DESC, id DESC
+			WHERE reported_at <= $1`+filter+`
 		),
 		runs AS (
-			SELECT member_id, max(reported_at) AS since FROM upto
-			WHERE prev_place IS NULL OR prev_place <> place_code GROUP BY member_id
+			SELECT member_id, (array_agg(id ORDER BY reported_at DESC, id DESC))[1] AS latest_id,
+				max(reported_at) FILTER (WHERE prev_place IS DISTINCT FROM place_code) AS since
+			FROM marked GROUP BY member_id
 		)
 		SELECT `+prefixed("l", locationColumns)+`, r.since,
-			(SELECT d.departed_on FROM departures d WHERE d.member_id = l.member_id AND d.departed_on <= $4::date
-				AND (d.returned_on IS NULL OR d.returned_on > $4::date) ORDER BY d.departed_on DESC LIMIT 1) AS away_since
-		FROM latest l JOIN runs r USING (member_id)
-		WHERE $3::timestamptz IS NULL OR r.since <= $3
-		ORDER BY l.member_id`, at, ids, stayed, at.Format(time.DateOnly))
+			(SELECT d.departed_on FROM departures d WHERE d.member_id = l.member_id AND d.departed_on <= $2::date
+				AND (d.returned_on IS NULL OR d.returned_on > $2::date) ORDER BY d.departed_on DESC LIMIT 1) AS away_since
+		FROM runs r JOIN locations l ON l.id = r.latest_id`+stayed+`
+		ORDER BY l.member_id`, args...)
 	return ps, wrap("fetch current places", err)
 }
 
