@@ -306,6 +306,27 @@ var phonePattern = regexp.MustCompile(`(?:\+?86[- ]?)?(1[3-9]\d{9}|0\d{2,3}-?\d{
 
 const inflowExample = "流入登记 张三 11月20日 深圳南山区XX支部 联系人李书记 13800000000"
 
+// parseInflow reads what follows the name and date of 流入登记: the inflow organisation
+// (optional), then 联系人 and the contact's name, with a phone number anywhere after it
+// ("联系人：李书记，电话138…").
+func parseInflow(rest string) (org, contact, phone string, err error) {
+	org, contact, found := strings.Cut(parse.Normalize(strings.ToValidUTF8(rest, "")), "联系人")
+	if !found {
+		return "", "", "", bot.Reject("请写上流入地党组织的联系人，例如：%s", inflowExample)
+	}
+	org = strings.TrimFunc(org, bot.IsSeparator)
+	if loc := phonePattern.FindStringSubmatchIndex(contact); loc != nil {
+		phone = contact[loc[2]:loc[3]]
+		contact = contact[:loc[0]] + " " + contact[loc[1]:]
+	}
+	words := strings.FieldsFunc(strings.NewReplacer("电话", " ", "手机", " ").Replace(contact), bot.IsSeparator)
+	contact = strings.Join(words, " ")
+	if contact == "" {
+		return "", "", "", bot.Reject("请写上联系人的姓名，例如：%s", inflowExample)
+	}
+	return org, contact, phone, nil
+}
+
 // registerInflow handles 流入登记 张三 [日期] [流入党组织] 联系人… [电话]: the inflow side
 // records the date it received the member and a contact person. In a single-committee
 // deployment the inflow branch is represented by any secretary: the member is looked up
@@ -321,19 +342,9 @@ func (s *Service) registerInflow(c *bot.Context) error {
 	if err != nil {
 		return err
 	}
-	org, contact, found := strings.Cut(parse.Normalize(rest), "联系人")
-	if !found {
-		return bot.Reject("请写上流入地党组织的联系人，例如：%s", inflowExample)
-	}
-	org = strings.TrimFunc(org, bot.IsSeparator)
-	phone := ""
-	if loc := phonePattern.FindStringSubmatchIndex(contact); loc != nil {
-		phone = contact[loc[2]:loc[3]]
-		contact = contact[:loc[0]] + " " + contact[loc[1]:]
-	}
-	contact = strings.TrimFunc(strings.Join(strings.Fields(strings.NewReplacer("电话", " ", "手机", " ", "：", " ", ":", " ").Replace(contact)), " "), bot.IsSeparator)
-	if contact == "" {
-		return bot.Reject("请写上联系人的姓名，例如：%s", inflowExample)
+	org, contact, phone, err := parseInflow(rest)
+	if err != nil {
+		return err
 	}
 	cert, err := s.inForce(c, m)
 	if err != nil {
