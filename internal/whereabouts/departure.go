@@ -58,7 +58,7 @@ func (s *Service) depart(c *bot.Context) error {
 		default:
 			return err
 		}
-		dep.Place, dep.Reason = d.Place, d.Reason
+		dep.Place, dep.Reason, dep.Source = d.Place, d.Reason, "chat"
 		dep.ProvinceCode, dep.CityCode, dep.CountyCode = region.ProvinceCode, region.CityCode, region.CountyCode
 		action := "departure.create"
 		if updated {

@@ -125,6 +125,15 @@ func TestReturnOfRosterDeparture(t *testing.T) {
 		t.Errorf("mobility %q", m.Mobility)
 	}
 
+	// A roster departure the member updates by chat is no longer the roster's: importing the
+	// roster again leaves it alone.
+	h.Import("姓名,性别,出生日期,学历,所在党支部,流动类型,外出日期,流动地点,外出原因\n赵书记,女,1975-05-05,大学本科,第二党支部,流出,2026-10-01,杭州,经商\n")
+	h.Say("u-zhao", "外出 宁波 经商")
+	h.Import("姓名,性别,出生日期,学历,所在党支部,流动类型,外出日期,流动地点,外出原因\n赵书记,女,1975-05-05,大学本科,第二党支部,流出,2026-10-01,杭州,经商\n")
+	if d, err := h.Store.OpenDeparture(h.Ctx, h.Member("赵书记").ID); err != nil || d.Place != "宁波" || d.Source != "chat" {
+		t.Errorf("after re-import: %+v %v", d, err)
+	}
+
 	if _, err := h.Store.SetMobility(h.Ctx, h.Member("张三").ID, "流出"); err != nil {
 		t.Fatal(err)
 	}
