@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"time"
 )
@@ -133,14 +132,27 @@ func (s *Store) CurrentPlaces(ctx context.Context, q PlaceQuery) ([]CurrentPlace
 	return ps, wrap("fetch current places", err)
 }
 
-// CurrentPlaceOf is CurrentPlaces for one member: ErrNotFound when there is no update by at.
+// CurrentPlaceOf is CurrentPlaces for one member (ErrNotFound when there is no update by at),
+// written for the message path: it walks the member's updates backwards on the index only
+// until the place changes, however long the history.
 func (s *Store) CurrentPlaceOf(ctx context.Context, memberID int64, at time.Time) (CurrentPlace, error) {
-	ps, err := s.CurrentPlaces(ctx, PlaceQuery{At: at, MemberIDs: []int64{memberID}})
-	if err != nil {
-		return CurrentPlace{}, err
-	}
-	if len(ps) == 0 {
-		return CurrentPlace{}, wrap("fetch current place", sql.ErrNoRows)
-	}
-	return ps[0], nil
+	var p CurrentPlace
+	err := s.q.GetContext(ctx, &p, `
+		WITH cur AS (
+			SELECT `+locationColumns+` FROM locations WHERE member_id = $1 AND reported_at <= $2
+			ORDER BY reported_at DESC, id DESC LIMIT 1
+		),
+		brk AS (
+			SELECT l.reported_at, l.id FROM locations l, cur
+			WHERE l.member_id = $1 AND l.reported_at <= $2 AND l.place_code <> cur.place_code
+			ORDER BY l.reported_at DESC, l.id DESC LIMIT 1
+		)
+		SELECT cur.*,
+			(SELECT l.reported_at FROM locations l WHERE l.member_id = $1 AND l.reported_at <= $2
+				AND (NOT EXISTS (SELECT 1 FROM brk) OR (l.reported_at, l.id) > (SELECT b.reported_at, b.id FROM brk b))
+				ORDER BY l.reported_at, l.id LIMIT 1) AS since,
+			(SELECT d.departed_on FROM departures d WHERE d.member_id = $1 AND d.departed_on <= $3::date
+				AND (d.returned_on IS NULL OR d.returned_on > $3::date) ORDER BY d.departed_on DESC LIMIT 1) AS away_since
+		FROM cur`, memberID, at, at.Format(time.DateOnly))
+	return p, wrap("fetch current place", err)
 }

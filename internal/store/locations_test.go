@@ -94,6 +94,20 @@ func TestCurrentPlaces(t *testing.T) {
 		}
 	}
 
+	// The one-member query agrees with the set-based one, at every moment of the history.
+	for _, id := range []int64{a, b, c} {
+		for at := day(2026, 1, 1); at.Before(day(2026, 10, 1)); at = at.AddDate(0, 0, 9) {
+			one, err := st.CurrentPlaceOf(ctx, id, at)
+			set, _ := st.CurrentPlaces(ctx, store.PlaceQuery{At: at, MemberIDs: []int64{id}})
+			switch {
+			case store.IsNotFound(err) && len(set) == 0:
+			case err != nil || len(set) != 1 || one.ID != set[0].ID || !one.Since.Equal(set[0].Since) ||
+				(one.AwaySince == nil) != (set[0].AwaySince == nil):
+				t.Errorf("member %d at %s: one %+v %v, set %+v", id, at, one, err, set)
+			}
+		}
+	}
+
 	// As of an earlier moment: a was in 东莞 then.
 	p, err := st.CurrentPlaceOf(ctx, a, day(2026, 5, 15))
 	if err != nil || p.PlaceCode != "441900" || p.DaysAt(day(2026, 5, 15)) != 14 {
