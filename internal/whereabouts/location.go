@@ -312,12 +312,16 @@ func (s *Service) record(c *bot.Context, u update, r location.Region) error {
 		}
 	}
 	if !s.atHome(r) {
-		_, err := s.st.OpenDeparture(c, c.Identity.MemberID)
-		switch {
-		case store.IsNotFound(err):
+		away := hadPlace && before.AwaySince != nil
+		if !hadPlace {
+			_, err := s.st.OpenDeparture(c, c.Identity.MemberID)
+			if err != nil && !store.IsNotFound(err) {
+				return err
+			}
+			away = err == nil
+		}
+		if !away {
 			fmt.Fprintf(&b, "\n如果您是外出务工、经商或求学，请发送“外出 %s 务工”向党支部报告外出。", placeName(r))
-		case err != nil:
-			return err
 		}
 	}
 	c.Reply(b.String())
