@@ -103,7 +103,7 @@ func (s *Service) locate(c *bot.Context, u update, cands []location.Region) erro
 		if err := c.Sessions().Put(c, c.SessionKey(), flowLocation, stepPick, u, flowLocationTTL); err != nil {
 			return err
 		}
-		c.Reply(pickQuestion(u.Label, cands))
+		c.Reply(pickQuestion(u, cands))
 		return nil
 	case u.Source == store.LocationShare:
 		if err := c.Sessions().Put(c, c.SessionKey(), flowLocation, stepCity, u, flowLocationTTL); err != nil {
@@ -119,9 +119,13 @@ func (s *Service) locate(c *bot.Context, u update, cands []location.Region) erro
 	return bot.Reject("没有找到“%s”这个地方，请写出省市区县，例如：位置 广东省深圳市南山区。", u.Label)
 }
 
-func pickQuestion(label string, cands []location.Region) string {
+func pickQuestion(u update, cands []location.Region) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "有%d个地方叫“%s”，您在哪一个？请回复序号：\n", len(cands), label)
+	if u.Source == store.LocationShare {
+		fmt.Fprintf(&b, "您分享的位置“%s”可能在%d个地方，您在哪一个？请回复序号：\n", u.Label, len(cands))
+	} else {
+		fmt.Fprintf(&b, "有%d个地方叫“%s”，您在哪一个？请回复序号：\n", len(cands), u.Label)
+	}
 	for i, r := range cands {
 		fmt.Fprintf(&b, "%d. %s\n", i+1, r.Label())
 	}
@@ -180,7 +184,7 @@ func (s *Service) locationFlow(c *bot.Context) error {
 			u.Codes, u.Tries = nil, 0
 			return s.locate(c, u, s.res.Resolve(place))
 		}
-		return s.retry(c, st.Step, u, fmt.Sprintf("请回复序号1～%d，例如回复“1”；都不是请回复“取消”。\n%s", len(cands), pickQuestion(u.Label, cands)))
+		return s.retry(c, st.Step, u, fmt.Sprintf("请回复序号1～%d，例如回复“1”；都不是请回复“取消”。\n%s", len(cands), pickQuestion(u, cands)))
 	}
 	// stepCity: the answer names the place of a shared location.
 	place := text

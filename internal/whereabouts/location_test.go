@@ -215,7 +215,7 @@ func TestSharedLocation(t *testing.T) {
 			}
 			// An ambiguous label is asked about like typed text.
 			res = h.Send(bot.Message{From: "u-zhang", Location: &bot.Location{Lat: 32.06, Lng: 118.79, Label: "鼓楼公园"}})
-			expect(t, "ambiguous share", replies(res), "有4个地方叫“鼓楼公园”")
+			expect(t, "ambiguous share", replies(res), "您分享的位置“鼓楼公园”可能在4个地方")
 			expect(t, "ambiguous share answer", h.Say("u-zhang", "南京"), "江苏省南京市鼓楼区")
 		})
 	}
