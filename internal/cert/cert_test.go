@@ -64,6 +64,7 @@ func at(h *apptest.Harness, y int, m time.Month, d int) {
 
 // The whole life of a certificate, as the member and the secretaries see it.
 func TestCertificateLifecycle(t *testing.T) {
+	t.Parallel()
 	h := start(t)
 	zhang := h.Member("张三")
 
@@ -135,6 +136,7 @@ func TestCertificateLifecycle(t *testing.T) {
 }
 
 func TestCertificateLost(t *testing.T) {
+	t.Parallel()
 	h := start(t)
 	h.Say("u-zhang", "外出 深圳 务工")
 	h.Say("u-wang", "发证 张三")
@@ -163,6 +165,7 @@ func TestCertificateLost(t *testing.T) {
 }
 
 func TestCertificateConfig(t *testing.T) {
+	t.Parallel()
 	h := start(t, func(c *config.Config) {
 		c.Certificate.Prefix = "皖六流"
 		c.Certificate.Digits = 3
@@ -192,6 +195,7 @@ func certNumber(t *testing.T, h *apptest.Harness, name string) string {
 // The scheduler's questions, set-based: reviews due within N days (overdue included), and
 // members home for N days still holding their certificate.
 func TestCertificatesDueAndNotInspected(t *testing.T) {
+	t.Parallel()
 	h := start(t)
 	at(h, 2025, 12, 10)
 	h.Say("u-zhang", "外出 深圳 务工")

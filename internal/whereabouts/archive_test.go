@@ -9,6 +9,7 @@ import (
 
 // The lines 查 张三 shows.
 func TestArchiveLines(t *testing.T) {
+	t.Parallel()
 	h := start(t)
 	home, err := whereabouts.Home(h.App.Cfg.Committee.Region)
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 )
 
 func TestDepartureAndReturn(t *testing.T) {
+	t.Parallel()
 	h := start(t)
 	zhang := h.Member("张三")
 	if zhang.Mobility != "" {
@@ -77,6 +78,7 @@ func TestDepartureAndReturn(t *testing.T) {
 
 // 返乡 reminds a certificate holder to hand it back, and tells the secretary to take it.
 func TestReturnWithCertificate(t *testing.T) {
+	t.Parallel()
 	h := start(t)
 	h.Now = time.Date(2026, 11, 1, 9, 0, 0, 0, shanghai)
 	h.Say("u-zhang", "外出 杭州 打工")
@@ -92,6 +94,7 @@ func TestReturnWithCertificate(t *testing.T) {
 }
 
 func TestDepartureRefusals(t *testing.T) {
+	t.Parallel()
 	h := start(t)
 	expect(t, "empty", h.Say("u-zhang", "外出"), "请这样写：外出 深圳 务工")
 	expect(t, "no place", h.Say("u-zhang", "外出 务工"), "请写明去哪里")
@@ -116,6 +119,7 @@ func TestDepartureRefusals(t *testing.T) {
 // A departure entered by the roster is closed by 返乡 like one reported by chat; a member
 // marked 流出 with no departure on record can still report the return.
 func TestReturnOfRosterDeparture(t *testing.T) {
+	t.Parallel()
 	h := start(t)
 	h.Import("姓名,性别,出生日期,学历,所在党支部,流动类型,外出日期,流动地点,外出原因\n李四,男,1985-11-02,初中,第二党支部,流出,2025-10-10,杭州,经商\n")
 	zhao := len(h.Platform.SentTo("u-zhao"))

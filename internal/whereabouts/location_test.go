@@ -15,6 +15,7 @@ import (
 // resolved region and 省内/省外 (the committee is in 安徽省六安市), and the update is stored with
 // that region's codes.
 func TestLocationPhrasings(t *testing.T) {
+	t.Parallel()
 	h := start(t)
 	cases := []struct {
 		text   string
@@ -88,6 +89,7 @@ func TestLocationPhrasings(t *testing.T) {
 
 // Chat that is not a location update is not taken for one.
 func TestNotALocation(t *testing.T) {
+	t.Parallel()
 	h := start(t)
 	for _, text := range []string{"我在想一个问题", "我在开会", "我在新华书店", "谢谢书记", "好的收到", "明天去深圳吗", "我在郊区"} {
 		got := h.Say("u-zhang", text)
@@ -110,6 +112,7 @@ func TestNotALocation(t *testing.T) {
 
 // An ambiguous name is asked about; the member answers with a number, or in words.
 func TestAmbiguousPlaceAnsweredByNumber(t *testing.T) {
+	t.Parallel()
 	h := start(t)
 	zhang := h.Member("张三").ID
 	got := h.Say("u-zhang", "我在朝阳")
@@ -141,6 +144,7 @@ func TestAmbiguousPlaceAnsweredByNumber(t *testing.T) {
 // A bad answer is asked again once, then the question is dropped; 取消 drops it at once; a
 // command or another place is handled as such.
 func TestAmbiguousPlaceBadAnswers(t *testing.T) {
+	t.Parallel()
 	h := start(t)
 	zhang := h.Member("张三").ID
 	h.Say("u-zhang", "我在鼓楼")
@@ -172,6 +176,7 @@ func TestAmbiguousPlaceBadAnswers(t *testing.T) {
 // A shared WeChat location: the label is resolved, coordinates are rounded (or dropped) in the
 // location and in the stored inbound message alike.
 func TestSharedLocation(t *testing.T) {
+	t.Parallel()
 	for _, mode := range []string{"round", "drop"} {
 		t.Run(mode, func(t *testing.T) {
 			h := start(t, func(c *config.Config) { c.LocationUpdates.Coordinates = mode })
@@ -232,6 +237,7 @@ func replies(res bot.Result) string {
 // The reply says how long the member has been at the same city; a member at a place away
 // from home without a departure is invited to report it.
 func TestDaysThereAndDepartureHint(t *testing.T) {
+	t.Parallel()
 	h := start(t)
 	h.Now = time.Date(2026, 11, 1, 9, 0, 0, 0, shanghai)
 	expect(t, "first", h.Say("u-zhang", "我在深圳南山"), "已记录您的位置：广东省深圳市南山区（省外）", "请发送“外出 深圳市 务工”")

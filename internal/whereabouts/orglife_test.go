@@ -10,6 +10,7 @@ import (
 // 参加活动 with the dates people write; the secretary is told and confirms or rejects.
 // The clock is Wednesday 2026-11-25.
 func TestOrgLifeDateForms(t *testing.T) {
+	t.Parallel()
 	h := start(t)
 	zhang := h.Member("张三").ID
 	cases := []struct {
@@ -64,6 +65,7 @@ func TestOrgLifeDateForms(t *testing.T) {
 }
 
 func TestOrgLifeConfirmAndReject(t *testing.T) {
+	t.Parallel()
 	h := start(t)
 	zhang := h.Member("张三").ID
 	h.Say("u-zhang", "参加活动 11月20日 深圳南山区XX支部 主题党日")
@@ -111,6 +113,7 @@ func TestOrgLifeConfirmAndReject(t *testing.T) {
 
 // The six-month rule's input, set-based: the latest organizational life per member.
 func TestLastOrgLives(t *testing.T) {
+	t.Parallel()
 	h := start(t)
 	h.Say("u-zhang", "参加活动 11月20日 深圳南山区XX支部 主题党日")
 	h.Say("u-zhang", "参加活动 11月2日 深圳南山区XX支部 党课")
