@@ -2,11 +2,14 @@ package whereabouts_test
 
 import (
 	"encoding/json"
+	"io"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
 
 	"liudong/bot"
+	"liudong/internal/app"
 	"liudong/internal/config"
 	"liudong/internal/store"
 )
@@ -136,9 +139,15 @@ func TestAmbiguousPlaceAnsweredByNumber(t *testing.T) {
 	expect(t, "chengguan words", h.Say("u-zhang", "兰州的"), "已记录您的位置：甘肃省兰州市城关区（省外）")
 	// 市辖区 of a municipality are no question: 北京朝阳 is one place.
 	expect(t, "qualified", h.Say("u-zhang", "我在北京朝阳"), "已记录您的位置：北京市朝阳区（省外）")
-	// The flow survives a restart: its state is in Redis.
+	// The question survives a restart: its state is in Redis.
 	expect(t, "nanshan", h.Say("u-zhang", "我在南山"), "广东省深圳市南山区", "黑龙江省鹤岗市南山区")
-	expect(t, "nanshan answer", h.Say("u-zhang", "1"), "已记录您的位置：广东省深圳市南山区（省外）")
+	restarted, err := app.New(h.App.Cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), h.Store, h.App.Redis)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := restarted.Router.Handle(h.Ctx, &bot.Message{Platform: "test", Account: "test", ID: "after-restart", From: "u-zhang",
+		Text: "1", At: h.Now})
+	expect(t, "nanshan answer after restart", replies(res), "已记录您的位置：广东省深圳市南山区（省外）")
 }
 
 // A bad answer is asked again once, then the question is dropped; 取消 drops it at once; a
