@@ -12,6 +12,7 @@ import (
 
 	"liudong/bot"
 	"liudong/internal/archive"
+	"liudong/internal/cert"
 	"liudong/internal/config"
 	"liudong/internal/location"
 	"liudong/internal/member"
@@ -20,6 +21,7 @@ import (
 	"liudong/internal/secret"
 	"liudong/internal/session"
 	"liudong/internal/store"
+	"liudong/internal/whereabouts"
 )
 
 // App is one liudong instance's shared parts.
@@ -38,6 +40,9 @@ type App struct {
 	Archive *archive.Archive
 	// Verifier re-verifies members whose chat binding a platform re-login could not re-resolve.
 	Verifier *member.Verifier
+
+	Whereabouts  *whereabouts.Service
+	Certificates *cert.Service
 }
 
 // Open connects to PostgreSQL and Redis and builds the app.
@@ -88,6 +93,14 @@ func New(cfg config.Config, log *slog.Logger, st *store.Store, rdb redis.Univers
 	a.Verifier = member.NewVerifier(st, box, rdb, a.Sessions, cfg.RedisPrefix, cfg.Binding)
 	a.Router = bot.NewRouter(a.Sessions, log)
 	a.Router.Use(bot.NewMetrics(a.Metrics).Middleware(), a.persist, a.identify, bot.Serialise(), a.audit)
+	if a.Whereabouts, err = whereabouts.New(st, cfg); err != nil {
+		return nil, err
+	}
+	if a.Certificates, err = cert.New(st, box, cfg); err != nil {
+		return nil, err
+	}
+	a.Archive.Add(a.Whereabouts.ArchiveSections()...)
+	a.Archive.Add(a.Certificates.ArchiveSection())
 	a.register()
 	return a, nil
 }
@@ -111,6 +124,14 @@ func (a *App) register() {
 	member.Register(r, a.Store, a.Binding)
 	report.Register(r, a.Reports)
 	archive.Register(r, a.Store, a.Archive)
+	a.registerWhereabouts()
+}
+
+// registerWhereabouts adds location updates, departures and returns, organizational life and
+// the activity certificate (issue 3).
+func (a *App) registerWhereabouts() {
+	a.Whereabouts.Register(a.Router)
+	a.Certificates.Register(a.Router)
 }
 
 // Importer builds the roster importer for this instance's committee.

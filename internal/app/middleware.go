@@ -25,10 +25,15 @@ func (a *App) persist(next bot.Handler) bot.Handler {
 			ReceivedAt: m.At,
 		}
 		if m.Location != nil {
-			// Only rounded coordinates (about 1 km) are ever written down.
-			loc := *m.Location
-			loc.Lat, loc.Lng = location.RoundCoord(loc.Lat, 2), location.RoundCoord(loc.Lng, 2)
-			row.Location, _ = json.Marshal(loc)
+			// Only rounded coordinates (about 1 km) are ever written down, or none at all
+			// (location.coordinates: drop).
+			if a.Cfg.LocationUpdates.Coordinates == "drop" {
+				row.Location, _ = json.Marshal(map[string]string{"label": m.Location.Label})
+			} else {
+				loc := *m.Location
+				loc.Lat, loc.Lng = location.RoundCoord(loc.Lat, 2), location.RoundCoord(loc.Lng, 2)
+				row.Location, _ = json.Marshal(loc)
+			}
 		}
 		if m.StoredID != 0 {
 			row.ID = m.StoredID

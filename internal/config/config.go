@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"liudong/internal/location"
 )
 
 // Config is the whole configuration of one liudong instance.
@@ -39,6 +41,10 @@ type Config struct {
 	Notify    Notify    `yaml:"notify"`
 	Report    Report    `yaml:"report"`
 	WeChat    WeChat    `yaml:"wechat"`
+
+	// Whereabouts (issue 3): location updates and the activity certificate.
+	LocationUpdates LocationUpdates `yaml:"location"`
+	Certificate     Certificate     `yaml:"certificate"`
 
 	loc *time.Location
 }
@@ -123,6 +129,27 @@ func (c *Config) SessionRedisKey() string {
 // DefaultWeChatHTTPAddr serves /healthz and /metrics with platform wechat when http.addr is unset.
 const DefaultWeChatHTTPAddr = "127.0.0.1:8080"
 
+// LocationUpdates says how members' location updates are kept (PIPL art. 28: location history
+// is sensitive).
+type LocationUpdates struct {
+	// Coordinates of a shared location: round (2 decimals, about 1 km) or drop (none kept, in
+	// the stored inbound message either).
+	Coordinates string `yaml:"coordinates"`
+}
+
+// Certificate configures the 流动党员活动证. Its validity is not fixed centrally.
+type Certificate struct {
+	// Prefix of every number (the county organisation department's code, say); empty means the
+	// code of committee.region.
+	Prefix string `yaml:"prefix"`
+	// Digits of the sequence after the prefix.
+	Digits int `yaml:"digits"`
+	// ValidMonths after issue; 0 means valid while the member is away.
+	ValidMonths int `yaml:"valid_months"`
+	// ReviewMonths between annual reviews (年审).
+	ReviewMonths int `yaml:"review_months"`
+}
+
 // Default returns the configuration used when a key is not set anywhere.
 func Default() Config {
 	return Config{
@@ -141,6 +168,9 @@ func Default() Config {
 		Notify:      Notify{PollInterval: 2 * time.Second, MaxAttempts: 5},
 		Report:      Report{Period: "quarterly", FlowTTL: 24 * time.Hour},
 		WeChat:      WeChat{AutoAcceptFriends: true, InboundQueue: 256, SendInterval: 1500 * time.Millisecond, SendJitter: time.Second},
+
+		LocationUpdates: LocationUpdates{Coordinates: "round"},
+		Certificate:     Certificate{Digits: 5, ReviewMonths: 12},
 	}
 }
 
@@ -215,6 +245,8 @@ func (c *Config) Validate() error {
 	}
 	if strings.TrimSpace(c.Committee.Region) == "" {
 		bad("committee.region", "needed for 省内/省外, e.g. 安徽省 or 安徽省六安市")
+	} else if n := len(location.Default().Resolve(c.Committee.Region)); n != 1 {
+		bad("committee.region", "%q names %d regions; write the full name, e.g. 安徽省六安市", c.Committee.Region, n)
 	}
 	if _, _, err := net.SplitHostPort(c.Sim.Addr); err != nil {
 		bad("sim.addr", "want host:port, got %q", c.Sim.Addr)
@@ -284,6 +316,23 @@ func (c *Config) Validate() error {
 	}
 	if c.WeChat.SendInterval < 0 || c.WeChat.SendJitter < 0 {
 		bad("wechat.send_interval", "want durations of 0 or more, got %s and jitter %s", c.WeChat.SendInterval, c.WeChat.SendJitter)
+	}
+	switch c.LocationUpdates.Coordinates {
+	case "round", "drop":
+	default:
+		bad("location.coordinates", "want round or drop, got %q", c.LocationUpdates.Coordinates)
+	}
+	if len(c.Certificate.Prefix) > 20 {
+		bad("certificate.prefix", "at most 20 bytes, got %q", c.Certificate.Prefix)
+	}
+	if c.Certificate.Digits < 3 || c.Certificate.Digits > 10 {
+		bad("certificate.digits", "want between 3 and 10, got %d", c.Certificate.Digits)
+	}
+	if c.Certificate.ValidMonths < 0 || c.Certificate.ValidMonths > 120 {
+		bad("certificate.valid_months", "want 0 (valid while away) to 120, got %d", c.Certificate.ValidMonths)
+	}
+	if c.Certificate.ReviewMonths < 1 || c.Certificate.ReviewMonths > 60 {
+		bad("certificate.review_months", "want between 1 and 60, got %d", c.Certificate.ReviewMonths)
 	}
 	return errors.Join(errs...)
 }

@@ -495,6 +495,12 @@ func TestArchiveSummary(t *testing.T) {
 	h.Now = may10
 	h.Say("u-zhang", "汇报 工作：在深圳")
 	say(t, h, "u-wang", "查 张三", "思想汇报：本季度（2026年第二季度）5月10日已汇报，尚未批阅；上一次：2026年第一季度，3月20日提交，王书记于4月2日批阅，批语：已阅；近4个季度（含本季度）汇报2次")
+	// The whereabouts and certificate domains add their lines.
+	say(t, h, "u-wang", "查 张三", "最近位置：未报告", "活动证：未办理", "最近组织生活：无记录")
+	h.Say("u-zhang", "位置 广东省深圳市南山区")
+	h.Say("u-zhang", "参加活动 5月8日 深圳南山区XX支部 主题党日")
+	h.Say("u-wang", "发证 张三")
+	say(t, h, "u-wang", "查 张三", "最近位置：广东省深圳市南山区（省外）", "活动证：编号", "最近组织生活：2026年5月8日")
 	say(t, h, "u-wang", "查 王五", "流动状态：在家", "思想汇报：本季度（2026年第二季度）尚未汇报")
 	// In a group chat the phone number is left out.
 	if got := h.SayInGroup("g-alerts", "u-wang", "查 张三"); !strings.Contains(got, "档案摘要") || strings.Contains(got, "手机") {
@@ -503,7 +509,7 @@ func TestArchiveSummary(t *testing.T) {
 	// Only within the secretary's own org units.
 	say(t, h, "u-zhao", "查 张三", "没有找到党员“张三”")
 	say(t, h, "u-zhao", "查 李四", "流出——2025年10月10日外出到浙江省杭州市，经商")
-	if n := len(auditActions(t, h, "archive.view")); n != 5 {
+	if n := len(auditActions(t, h, "archive.view")); n != 7 {
 		t.Fatalf("archive views audited: %d", n)
 	}
 	views := auditActions(t, h, "archive.view")

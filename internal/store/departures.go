@@ -37,11 +37,12 @@ func (s *Store) InsertDeparture(ctx context.Context, d *Departure) error {
 	return wrap("create departure", err)
 }
 
-// UpdateDeparture rewrites the place, region, reason and date of a departure.
+// UpdateDeparture rewrites the place, region, reason, date and source of a departure (a
+// departure the member corrected by chat is no longer the roster's to overwrite).
 func (s *Store) UpdateDeparture(ctx context.Context, d *Departure) error {
 	_, err := s.q.ExecContext(ctx, `UPDATE departures SET departed_on = $2, place = $3, province_code = $4, city_code = $5,
-		county_code = $6, reason = $7 WHERE id = $1`,
-		d.ID, d.DepartedOn, d.Place, d.ProvinceCode, d.CityCode, d.CountyCode, d.Reason)
+		county_code = $6, reason = $7, source = $8 WHERE id = $1`,
+		d.ID, d.DepartedOn, d.Place, d.ProvinceCode, d.CityCode, d.CountyCode, d.Reason, d.Source)
 	return wrap("update departure", err)
 }
 
