@@ -14,6 +14,7 @@ import (
 	"liudong/bot"
 	"liudong/internal/config"
 	"liudong/internal/member"
+	"liudong/internal/notify"
 	"liudong/internal/roster"
 	"liudong/internal/secret"
 	"liudong/internal/session"
@@ -31,6 +32,8 @@ type App struct {
 	Router   *bot.Router
 	Metrics  *prometheus.Registry
 	Binding  *member.Binding
+	// Groups knows each org unit's alerts group.
+	Groups *notify.Groups
 }
 
 // Open connects to PostgreSQL and Redis and builds the app.
@@ -74,6 +77,11 @@ func New(cfg config.Config, log *slog.Logger, st *store.Store, rdb redis.Univers
 		Metrics:  prometheus.NewRegistry(),
 	}
 	a.Binding = member.NewBinding(st, box, rdb, cfg.RedisPrefix, cfg.Binding)
+	detail, err := notify.ParseDetail(cfg.Notify.Detail)
+	if err != nil {
+		return nil, fmt.Errorf("app: notify.detail: %w", err)
+	}
+	a.Groups = notify.NewGroups(st, cfg.Notify.Groups, detail)
 	a.Router = bot.NewRouter(a.Sessions, log)
 	a.Router.Use(bot.NewMetrics(a.Metrics).Middleware(), a.persist, a.identify, bot.Serialise(), a.audit)
 	a.register()
@@ -97,6 +105,7 @@ func (a *App) register() {
 		},
 	})
 	member.Register(r, a.Store, a.Binding)
+	a.Groups.Register(r)
 }
 
 // RoundCoord keeps two decimals of a coordinate (about 1 km): enough for a city, not a home.

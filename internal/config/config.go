@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/robfig/cron/v3"
 	"gopkg.in/yaml.v3"
 )
 
@@ -37,6 +38,7 @@ type Config struct {
 	Messages  Messages  `yaml:"messages"`
 	Session   Session   `yaml:"session"`
 	Notify    Notify    `yaml:"notify"`
+	Schedule  Schedule  `yaml:"schedule"`
 
 	loc *time.Location
 }
@@ -50,6 +52,9 @@ type Committee struct {
 
 type Sim struct {
 	Addr string `yaml:"addr"`
+	// Throttle makes the simulator wait out the send throttle like WeChat (off: sends are only
+	// counted, so acceptance tests stay fast).
+	Throttle bool `yaml:"throttle"`
 }
 
 type HTTP struct {
@@ -77,10 +82,57 @@ type Session struct {
 	TTL time.Duration `yaml:"ttl"`
 }
 
-// Notify configures the outbox dispatcher.
+// Notify configures the outbox dispatcher, the per-account throttle, quiet hours and where
+// org units' alerts go.
 type Notify struct {
 	PollInterval time.Duration `yaml:"poll_interval"`
 	MaxAttempts  int           `yaml:"max_attempts"`
+	// StaleAfter: a row claimed but showing no progress for this long is claimed again.
+	StaleAfter  time.Duration `yaml:"stale_after"`
+	SendTimeout time.Duration `yaml:"send_timeout"`
+	// MinInterval plus a random Jitter separates two sends of one bot account; DailyCap bounds
+	// its sends per day (replies count, and are never refused).
+	MinInterval time.Duration `yaml:"min_interval"`
+	Jitter      time.Duration `yaml:"jitter"`
+	DailyCap    int           `yaml:"daily_cap"`
+	// QuietStart–QuietEnd (HH:MM, configured zone): scheduled notifications wait; equal = none.
+	QuietStart string `yaml:"quiet_start"`
+	QuietEnd   string `yaml:"quiet_end"`
+	// Detail of alerts shown in a group chat: full | masked | count.
+	Detail string `yaml:"detail"`
+	// Groups names an alerts group per org unit: org unit name → group name (YAML only). A group
+	// set by chat (设为提醒群) takes precedence.
+	Groups map[string]string `yaml:"groups"`
+}
+
+// Schedule configures the scheduler: the Redis lease and each job's schedule (a cron spec:
+// minute hour day-of-month month day-of-week, in the configured zone) and thresholds.
+type Schedule struct {
+	// LeaseTTL: the instance holding the lease runs the jobs; it renews it every third of this.
+	LeaseTTL           time.Duration     `yaml:"lease_ttl"`
+	SpringFestival     SpringFestivalJob `yaml:"spring_festival"`
+	InflowRegistration StayJob           `yaml:"inflow_registration"`
+	Transfer           StayJob           `yaml:"transfer"`
+	WeeklyDigest       Job               `yaml:"weekly_digest"`
+}
+
+// Job is a job with only a schedule.
+type Job struct {
+	Spec string `yaml:"spec"`
+}
+
+// SpringFestivalJob invites the members expected home to the 春节座谈会.
+type SpringFestivalJob struct {
+	Spec string `yaml:"spec"`
+	// LeadDays: the invitations go out this many days before 春节 (any later run until the
+	// festival sends what is missing).
+	LeadDays int `yaml:"lead_days"`
+}
+
+// StayJob fires when a member has stayed in one place for Months.
+type StayJob struct {
+	Spec   string `yaml:"spec"`
+	Months int    `yaml:"months"`
 }
 
 // Default returns the configuration used when a key is not set anywhere.
@@ -98,7 +150,19 @@ func Default() Config {
 		Binding:     Binding{CodeTTL: 72 * time.Hour, MaxFailures: 5, Lockout: 15 * time.Minute},
 		Messages:    Messages{MaxRunes: 4000},
 		Session:     Session{TTL: 24 * time.Hour},
-		Notify:      Notify{PollInterval: 2 * time.Second, MaxAttempts: 5},
+		Notify: Notify{PollInterval: 2 * time.Second, MaxAttempts: 5, StaleAfter: 10 * time.Minute, SendTimeout: time.Minute,
+			MinInterval: 1500 * time.Millisecond, Jitter: time.Second, DailyCap: 500,
+			QuietStart: "22:00", QuietEnd: "08:00", Detail: "masked"},
+		Schedule: Schedule{
+			LeaseTTL: 30 * time.Second,
+			// Jobs of one schedule run as one sweep and share what they read (the stays).
+			SpringFestival: SpringFestivalJob{Spec: "0 9 * * *", LeadDays: 14},
+			// Inflow side: register after 3 months' stay (the seed text's county practice).
+			InflowRegistration: StayJob{Spec: "0 9 * * *", Months: 3},
+			// 党员教育管理工作条例 (2019): away 6 months+ at a fairly fixed place ⇒ transfer.
+			Transfer:     StayJob{Spec: "0 9 * * *", Months: 6},
+			WeeklyDigest: Job{Spec: "30 9 * * 1"},
+		},
 	}
 }
 
@@ -213,6 +277,61 @@ func (c *Config) Validate() error {
 	}
 	if c.Notify.MaxAttempts < 1 {
 		bad("notify.max_attempts", "want at least 1, got %d", c.Notify.MaxAttempts)
+	}
+	if c.Notify.SendTimeout < time.Second {
+		bad("notify.send_timeout", "want at least 1s, got %s", c.Notify.SendTimeout)
+	}
+	if c.Notify.MinInterval < 10*time.Millisecond {
+		bad("notify.min_interval", "want at least 10ms, got %s", c.Notify.MinInterval)
+	} else if c.Platform == "wechat" && c.Notify.MinInterval < time.Second {
+		bad("notify.min_interval", "WeChat restricts accounts that send fast: want at least 1s, got %s", c.Notify.MinInterval)
+	}
+	if c.Notify.Jitter < 0 {
+		bad("notify.jitter", "want 0 or more, got %s", c.Notify.Jitter)
+	}
+	if c.Notify.StaleAfter < 2*(c.Notify.SendTimeout+c.Notify.MinInterval+c.Notify.Jitter) {
+		bad("notify.stale_after", "want at least twice send_timeout + min_interval + jitter (%s), got %s",
+			2*(c.Notify.SendTimeout+c.Notify.MinInterval+c.Notify.Jitter), c.Notify.StaleAfter)
+	}
+	if c.Notify.DailyCap < 1 {
+		bad("notify.daily_cap", "want at least 1, got %d", c.Notify.DailyCap)
+	}
+	for _, k := range []struct{ key, v string }{{"notify.quiet_start", c.Notify.QuietStart}, {"notify.quiet_end", c.Notify.QuietEnd}} {
+		if _, err := time.Parse("15:04", k.v); err != nil {
+			bad(k.key, "want HH:MM (24-hour), got %q", k.v)
+		}
+	}
+	switch c.Notify.Detail {
+	case "full", "masked", "count":
+	default:
+		bad("notify.detail", "want full, masked or count, got %q", c.Notify.Detail)
+	}
+	for unit, group := range c.Notify.Groups {
+		if strings.TrimSpace(unit) == "" || strings.TrimSpace(group) == "" {
+			bad("notify.groups", "want org unit name: group name, got %q: %q", unit, group)
+		}
+	}
+	if c.Schedule.LeaseTTL < 3*time.Second {
+		bad("schedule.lease_ttl", "want at least 3s, got %s", c.Schedule.LeaseTTL)
+	}
+	for _, j := range []struct{ key, spec string }{
+		{"schedule.spring_festival.spec", c.Schedule.SpringFestival.Spec},
+		{"schedule.inflow_registration.spec", c.Schedule.InflowRegistration.Spec},
+		{"schedule.transfer.spec", c.Schedule.Transfer.Spec},
+		{"schedule.weekly_digest.spec", c.Schedule.WeeklyDigest.Spec},
+	} {
+		if _, err := cron.ParseStandard(j.spec); err != nil {
+			bad(j.key, "want a cron spec such as \"0 9 * * *\" (minute hour day month weekday): %v", err)
+		}
+	}
+	if d := c.Schedule.SpringFestival.LeadDays; d < 1 || d > 60 {
+		bad("schedule.spring_festival.lead_days", "want between 1 and 60, got %d", d)
+	}
+	if m := c.Schedule.InflowRegistration.Months; m < 1 || m > 24 {
+		bad("schedule.inflow_registration.months", "want between 1 and 24, got %d", m)
+	}
+	if m := c.Schedule.Transfer.Months; m < 1 || m > 36 {
+		bad("schedule.transfer.months", "want between 1 and 36, got %d", m)
 	}
 	return errors.Join(errs...)
 }

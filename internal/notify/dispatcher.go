@@ -5,41 +5,60 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
+	"sync"
 	"time"
 
 	"liudong/bot"
 	"liudong/internal/store"
 )
 
-// Resolver turns an outbox row into the messages to send on this bot account.
-type Resolver interface {
-	Resolve(ctx context.Context, n store.Notification) ([]bot.Outgoing, error)
+// Options configures a dispatcher.
+type Options struct {
+	PollInterval time.Duration // idle wait between sweeps
+	MaxAttempts  int           // a row is given up (status failed, reason kept) after this many failed sends
+	// Stale is how long a claimed row may show no progress before another dispatcher claims it
+	// again (its sender died). It must exceed SendTimeout plus the throttle's longest wait.
+	Stale       time.Duration
+	SendTimeout time.Duration // one platform send
+	Quiet       QuietHours
+	Throttle    *Throttle // nil: no throttle
 }
-
-// ErrNoRecipient means the row has nobody to go to on this account (not bound, no group, no
-// secretary): retrying will not help until someone binds.
-var ErrNoRecipient = errors.New("notify: no recipient on this account")
 
 // Dispatcher drains the outbox through one bot account.
 type Dispatcher struct {
-	st          *store.Store
-	sender      bot.Sender
-	resolve     Resolver
-	log         *slog.Logger
-	poll        time.Duration
-	maxAttempts int
-	// stale is how long a claimed row may stay unrecorded before it is claimed again.
-	stale time.Duration
-	now   func() time.Time
-	wake  chan struct{}
+	st      *store.Store
+	sender  bot.Sender
+	resolve Resolver
+	log     *slog.Logger
+	opts    Options
+	now     func() time.Time
+	wake    chan struct{}
+
+	mu       sync.Mutex
+	capUntil time.Time // today's cap is used up: queued sends wait until then
+
+	// killAfterSend, in tests, abandons the sweep right after a send, as a killed process would.
+	killAfterSend func() bool
 }
 
-// NewDispatcher delivers through sender; poll is the idle wait between sweeps.
-func NewDispatcher(st *store.Store, sender bot.Sender, resolve Resolver, log *slog.Logger, poll time.Duration, maxAttempts int) *Dispatcher {
-	return &Dispatcher{
-		st: st, sender: sender, resolve: resolve, log: log, poll: poll, maxAttempts: maxAttempts,
-		stale: 5 * time.Minute, now: time.Now, wake: make(chan struct{}, 1),
+var errKilled = errors.New("notify: dispatcher killed (test)")
+
+// NewDispatcher delivers through sender.
+func NewDispatcher(st *store.Store, sender bot.Sender, resolve Resolver, log *slog.Logger, opts Options) *Dispatcher {
+	if opts.Stale <= 0 {
+		opts.Stale = 10 * time.Minute
 	}
+	if opts.SendTimeout <= 0 {
+		opts.SendTimeout = time.Minute
+	}
+	if opts.PollInterval <= 0 {
+		opts.PollInterval = 2 * time.Second
+	}
+	if opts.MaxAttempts <= 0 {
+		opts.MaxAttempts = 5
+	}
+	return &Dispatcher{st: st, sender: sender, resolve: resolve, log: log, opts: opts, now: time.Now, wake: make(chan struct{}, 1)}
 }
 
 // Wake makes the dispatcher sweep now instead of after its poll interval.
@@ -61,13 +80,13 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 		case <-t.C:
 		case <-d.wake:
 		}
-		for {
-			n, err := d.sweep(ctx, nil)
+		for ctx.Err() == nil {
+			n, err := d.sweep(ctx, nil, d.now())
 			if err != nil {
 				d.log.Error("outbox sweep failed", "err", err)
 				break
 			}
-			if n == 0 || ctx.Err() != nil {
+			if n == 0 {
 				break
 			}
 		}
@@ -77,18 +96,31 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 			default:
 			}
 		}
-		t.Reset(d.poll)
+		t.Reset(d.opts.PollInterval)
 	}
 }
 
 // Deliver sends the given rows now and waits until each is recorded as sent or failed (another
-// dispatcher may be sending some of them), up to ctx's deadline.
+// dispatcher may be sending some of them), up to ctx's deadline. Rows that must wait (quiet
+// hours, a retry later, the daily cap) are left waiting.
 func (d *Dispatcher) Deliver(ctx context.Context, ids []int64) error {
+	return d.DeliverAt(ctx, ids, d.now())
+}
+
+// DeliverAt is Deliver with quiet hours judged at clock (a job run at a simulated time).
+func (d *Dispatcher) DeliverAt(ctx context.Context, ids []int64, clock time.Time) error {
 	if len(ids) == 0 {
 		return nil
 	}
-	if _, err := d.sweep(ctx, ids); err != nil {
-		return err
+	for {
+		// Each sweep claims some of the rows; the rest stay due until claimed.
+		n, err := d.sweep(ctx, ids, clock)
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			break
+		}
 	}
 	for _, id := range ids {
 		for {
@@ -96,11 +128,8 @@ func (d *Dispatcher) Deliver(ctx context.Context, ids []int64) error {
 			if err != nil {
 				return err
 			}
-			if n.Status == store.OutboxSent || n.Status == store.OutboxFailed {
+			if n.Status == store.OutboxSent || n.Status == store.OutboxFailed || d.waiting(n, clock) {
 				break
-			}
-			if n.Status == store.OutboxPending && n.NotBefore.After(d.now()) {
-				break // waiting for a retry: not ours to wait for
 			}
 			select {
 			case <-ctx.Done():
@@ -112,39 +141,167 @@ func (d *Dispatcher) Deliver(ctx context.Context, ids []int64) error {
 	return nil
 }
 
-// sweep claims and sends one batch; it returns how many rows it handled.
-func (d *Dispatcher) sweep(ctx context.Context, ids []int64) (int, error) {
+// waiting reports whether a pending row is not due at clock.
+func (d *Dispatcher) waiting(n store.Notification, clock time.Time) bool {
+	if n.Status != store.OutboxPending {
+		return false
+	}
+	return n.NotBefore.After(d.now()) || (n.QuietHours && d.opts.Quiet.Contains(clock)) || d.capped(d.now())
+}
+
+// Drain sends everything due, with quiet hours judged at clock, and returns how many rows it
+// handled (tests and one-shot commands).
+func (d *Dispatcher) Drain(ctx context.Context, clock time.Time) (int, error) {
+	total := 0
+	for {
+		n, err := d.sweep(ctx, nil, clock)
+		total += n
+		if err != nil || n == 0 {
+			return total, err
+		}
+	}
+}
+
+func (d *Dispatcher) capped(now time.Time) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return now.Before(d.capUntil)
+}
+
+// sweep claims and sends one batch; it returns how many rows it claimed.
+func (d *Dispatcher) sweep(ctx context.Context, ids []int64, clock time.Time) (int, error) {
 	now := d.now()
-	rows, err := d.st.ClaimNotifications(ctx, now, 20, d.stale, false, ids)
+	if d.capped(now) {
+		return 0, nil
+	}
+	// With a throttle a row is claimed only when it is about to be sent: a claimed row waiting
+	// behind others would look stale to another dispatcher.
+	limit := 20
+	if d.opts.Throttle != nil && d.opts.Throttle.cfg.Wait {
+		limit = 1
+	}
+	rows, err := d.st.ClaimNotifications(ctx, store.ClaimOptions{
+		Now: now, Limit: limit, Stale: d.opts.Stale, Quiet: d.opts.Quiet.Contains(clock), IDs: ids,
+	})
 	if err != nil {
 		return 0, err
 	}
-	for _, n := range rows {
-		d.send(ctx, n)
+	for i, n := range rows {
+		err := d.send(ctx, n)
+		var capErr *CapError
+		switch {
+		case errors.As(err, &capErr):
+			d.mu.Lock()
+			d.capUntil = capErr.Until
+			d.mu.Unlock()
+			d.log.Warn("outbox: daily send cap reached; queued notifications wait", "until", capErr.Until, "sent_today", capErr.Count)
+			d.release(ctx, rows[i+1:], capErr.Until)
+			return len(rows), nil
+		case errors.Is(err, errKilled):
+			return len(rows), err
+		case err != nil:
+			d.release(ctx, rows[i+1:], now)
+			return len(rows), nil
+		}
 	}
 	return len(rows), nil
 }
 
-func (d *Dispatcher) send(ctx context.Context, n store.Notification) {
+// release gives claimed rows back unsent, without counting the attempt.
+func (d *Dispatcher) release(ctx context.Context, rows []store.Notification, until time.Time) {
+	for _, n := range rows {
+		if _, err := d.st.ReleaseNotification(context.WithoutCancel(ctx), n.ID, n.Attempts, until); err != nil {
+			d.log.Error("outbox: release failed", "id", n.ID, "err", err)
+		}
+	}
+}
+
+// send delivers one claimed row to each of its targets not yet sent. It returns a *CapError
+// (the row was released), ctx's error (released; shutting down), or nil (sent or recorded as
+// failed).
+func (d *Dispatcher) send(ctx context.Context, n store.Notification) error {
 	// Recording must happen even if ctx is being cancelled: the send already happened.
 	rec := context.WithoutCancel(ctx)
-	outs, err := d.resolve.Resolve(ctx, n)
-	if err == nil {
-		for _, out := range outs {
-			if err = d.sender.Send(ctx, out); err != nil {
+	if n.InFlight != nil {
+		// The previous sender stopped between starting a send and recording it: the platform may
+		// or may not have delivered it. Repeat it once per row; a second such stop gives up.
+		if n.Repeats >= 1 {
+			reason := fmt.Sprintf("delivery uncertain: the sender stopped twice while sending to %s; not sent a third time", *n.InFlight)
+			d.record(rec, n, errors.New(reason), true)
+			return nil
+		}
+		if _, err := d.st.MarkRepeat(rec, n.ID, n.Attempts); err != nil {
+			d.log.Error("outbox: repeat not recorded", "id", n.ID, "err", err)
+			return nil
+		}
+		d.log.Warn("outbox: repeating a send whose result was never recorded", "id", n.ID, "kind", n.Kind,
+			"recipient", n.Recipient, "target", *n.InFlight)
+	}
+	targets, err := d.resolve.Resolve(ctx, n)
+	for _, t := range targets {
+		if err != nil {
+			break
+		}
+		if slices.Contains(n.Delivered, t.Key) {
+			continue
+		}
+		var slot Slot
+		if d.opts.Throttle != nil {
+			slot, err = d.opts.Throttle.Wait(ctx)
+			var capErr *CapError
+			if errors.As(err, &capErr) || ctx.Err() != nil {
+				until := d.now()
+				if capErr != nil {
+					until = capErr.Until
+				}
+				d.release(ctx, []store.Notification{n}, until)
+				return err
+			}
+			if err != nil {
 				break
 			}
 		}
+		var owned bool
+		owned, err = d.st.StartSend(rec, n.ID, n.Attempts, t.Key, d.now())
+		if err == nil && !owned {
+			slot.Done(ctx)
+			d.log.Warn("outbox: claim taken over by another dispatcher; stopping", "id", n.ID)
+			return nil
+		}
+		if err != nil {
+			slot.Done(ctx)
+			break
+		}
+		sctx, cancel := context.WithTimeout(ctx, d.opts.SendTimeout)
+		err = d.sender.Send(sctx, t.Out)
+		cancel()
+		if derr := slot.Done(ctx); derr != nil {
+			d.log.Warn("outbox: throttle not updated", "err", derr)
+		}
+		if d.killAfterSend != nil && d.killAfterSend() {
+			return errKilled
+		}
+		if err != nil {
+			break
+		}
+		if _, err = d.st.RecordDelivered(rec, n.ID, n.Attempts, t.Key); err != nil {
+			break
+		}
 	}
 	if err == nil {
-		if err := d.st.MarkNotificationSent(rec, n.ID, d.now()); err != nil {
+		if _, err := d.st.MarkNotificationSent(rec, n.ID, n.Attempts, d.now()); err != nil {
 			d.log.Error("outbox: sent but not recorded", "id", n.ID, "err", err)
 		}
-		return
+		return nil
 	}
-	final := n.Attempts >= d.maxAttempts || errors.Is(err, ErrNoRecipient)
+	d.record(rec, n, err, n.Attempts >= d.opts.MaxAttempts || errors.Is(err, ErrNoRecipient))
+	return nil
+}
+
+// record puts a failed row back for a retry with backoff, or gives it up when final.
+func (d *Dispatcher) record(ctx context.Context, n store.Notification, cause error, final bool) {
 	retryAt := d.now().Add(backoff(n.Attempts))
-	if err := d.st.MarkNotificationRetry(rec, n.ID, err.Error(), retryAt, final); err != nil {
+	if _, err := d.st.MarkNotificationRetry(ctx, n.ID, n.Attempts, cause.Error(), retryAt, final); err != nil {
 		d.log.Error("outbox: failure not recorded", "id", n.ID, "err", err)
 	}
 	level := slog.LevelWarn
@@ -152,7 +309,7 @@ func (d *Dispatcher) send(ctx context.Context, n store.Notification) {
 		level = slog.LevelError
 	}
 	d.log.Log(ctx, level, "outbox: send failed", "id", n.ID, "kind", n.Kind, "recipient", n.Recipient,
-		"attempt", n.Attempts, "final", final, "err", err)
+		"attempt", n.Attempts, "final", final, "err", cause)
 }
 
 // backoff is 30 s doubled per attempt, at most an hour.
@@ -162,51 +319,4 @@ func backoff(attempt int) time.Duration {
 		d *= 2
 	}
 	return min(d, time.Hour)
-}
-
-// StoreResolver resolves recipients from the chat identities bound on one bot account.
-type StoreResolver struct {
-	Store    *store.Store
-	Platform string
-	Account  string
-}
-
-// Resolve sends a member's row to their private chat, and an org unit's row to its
-// secretaries' private chats.
-func (r StoreResolver) Resolve(ctx context.Context, n store.Notification) ([]bot.Outgoing, error) {
-	var members []int64
-	switch {
-	case n.MemberID != nil:
-		members = []int64{*n.MemberID}
-	case n.OrgUnitID != nil:
-		secs, err := r.Store.SecretariesOf(ctx, *n.OrgUnitID)
-		if err != nil {
-			return nil, err
-		}
-		for _, s := range secs {
-			members = append(members, s.ID)
-		}
-	}
-	var outs []bot.Outgoing
-	for _, id := range members {
-		ci, err := r.Store.IdentityOfMember(ctx, r.Platform, r.Account, id)
-		if store.IsNotFound(err) {
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		outs = append(outs, bot.Outgoing{To: ci.Handle, Text: n.Body, Image: n.Image, ImageName: imageName(n)})
-	}
-	if len(outs) == 0 {
-		return nil, fmt.Errorf("%w (%s)", ErrNoRecipient, n.Recipient)
-	}
-	return outs, nil
-}
-
-func imageName(n store.Notification) string {
-	if len(n.Image) == 0 {
-		return ""
-	}
-	return fmt.Sprintf("%s-%d.png", n.Kind, n.ID)
 }
