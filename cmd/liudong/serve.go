@@ -47,20 +47,25 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		simPlat  *sim.Platform
 		syncSend bool
 	)
+	jobs := &app.JobRunner{App: a}
 	switch cfg.Platform {
 	case "sim":
-		simPlat = sim.New("sim", log, nil, app.SimDirectory{App: a})
+		simPlat = sim.New("sim", log, jobs, app.SimDirectory{App: a})
 		p, syncSend = simPlat, true
 	default:
 		return fmt.Errorf("platform %q is not available in this build", cfg.Platform)
 	}
 	d := a.Dispatcher(p)
+	jobs.Dispatcher = d
 	handle := a.Handler(p, d, syncSend)
+	if err := a.LogAlertCoverage(ctx); err != nil {
+		return err
+	}
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var wg sync.WaitGroup
-	errs := make(chan error, 4)
+	errs := make(chan error, 8)
 	start := func(name string, fn func() error) {
 		wg.Add(1)
 		go func() {
@@ -112,6 +117,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 
 	start("platform", func() error { return p.Run(ctx, handle) })
 	start("dispatcher", func() error { return d.Run(ctx) })
+	start("scheduler", func() error { return a.Scheduler().Run(ctx) })
 	go func() {
 		n, err := a.Replay(ctx, p, handle, time.Now().Add(-time.Hour))
 		if err != nil {

@@ -12,10 +12,13 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"liudong/bot"
+	"liudong/internal/absence"
+	"liudong/internal/alerts"
 	"liudong/internal/config"
 	"liudong/internal/member"
 	"liudong/internal/notify"
 	"liudong/internal/roster"
+	"liudong/internal/schedule"
 	"liudong/internal/secret"
 	"liudong/internal/session"
 	"liudong/internal/store"
@@ -32,8 +35,11 @@ type App struct {
 	Router   *bot.Router
 	Metrics  *prometheus.Registry
 	Binding  *member.Binding
-	// Groups knows each org unit's alerts group.
+	// Groups knows each org unit's alerts group; Alerts has the jobs and overdue providers;
+	// Jobs is every scheduled job (domains add theirs in New).
 	Groups *notify.Groups
+	Alerts *alerts.Service
+	Jobs   *schedule.Registry
 }
 
 // Open connects to PostgreSQL and Redis and builds the app.
@@ -82,6 +88,9 @@ func New(cfg config.Config, log *slog.Logger, st *store.Store, rdb redis.Univers
 		return nil, fmt.Errorf("app: notify.detail: %w", err)
 	}
 	a.Groups = notify.NewGroups(st, cfg.Notify.Groups, detail)
+	a.Alerts = alerts.New(st, a.Groups, cfg, log)
+	a.Jobs = schedule.NewRegistry()
+	a.Alerts.RegisterJobs(a.Jobs)
 	a.Router = bot.NewRouter(a.Sessions, log)
 	a.Router.Use(bot.NewMetrics(a.Metrics).Middleware(), a.persist, a.identify, bot.Serialise(), a.audit)
 	a.register()
@@ -105,6 +114,8 @@ func (a *App) register() {
 		},
 	})
 	member.Register(r, a.Store, a.Binding)
+	a.Alerts.Register(r)
+	absence.Register(r, a.Store)
 	a.Groups.Register(r)
 }
 
