@@ -222,20 +222,13 @@ func (d *Dispatcher) release(ctx context.Context, rows []store.Notification, unt
 func (d *Dispatcher) send(ctx context.Context, n store.Notification) error {
 	// Recording must happen even if ctx is being cancelled: the send already happened.
 	rec := context.WithoutCancel(ctx)
-	if n.InFlight != nil {
-		// The previous sender stopped between starting a send and recording it: the platform may
-		// or may not have delivered it. Repeat it once per row; a second such stop gives up.
-		if n.Repeats >= 1 {
-			reason := fmt.Sprintf("delivery uncertain: the sender stopped twice while sending to %s; not sent a third time", *n.InFlight)
-			d.record(rec, n, errors.New(reason), true)
-			return nil
-		}
-		if _, err := d.st.MarkRepeat(rec, n.ID, n.Attempts); err != nil {
-			d.log.Error("outbox: repeat not recorded", "id", n.ID, "err", err)
-			return nil
-		}
-		d.log.Warn("outbox: repeating a send whose result was never recorded", "id", n.ID, "kind", n.Kind,
-			"recipient", n.Recipient, "target", *n.InFlight)
+	// A previous sender stopped between starting a send and recording it: the platform may or
+	// may not have delivered it. A row repeats such a send once at most; the next such stop
+	// gives the row up rather than risk a third copy.
+	if n.InFlight != nil && n.Repeats >= 1 {
+		reason := fmt.Sprintf("delivery uncertain: a sender stopped again while sending to %s after one repeat; not sent again", *n.InFlight)
+		d.record(rec, n, errors.New(reason), true)
+		return nil
 	}
 	targets, err := d.resolve.Resolve(ctx, n)
 	for _, t := range targets {
@@ -262,6 +255,18 @@ func (d *Dispatcher) send(ctx context.Context, n store.Notification) error {
 			}
 		}
 		var owned bool
+		if n.InFlight != nil && *n.InFlight == t.Key {
+			// Counted only now that the repeat is about to happen (a capped row sends nothing).
+			if owned, err = d.st.MarkRepeat(rec, n.ID, n.Attempts); err != nil || !owned {
+				slot.Done(ctx)
+				if err != nil {
+					d.log.Error("outbox: repeat not recorded; the row waits for the stale timeout", "id", n.ID, "err", err)
+				}
+				return nil
+			}
+			d.log.Warn("outbox: repeating a send whose result was never recorded", "id", n.ID, "kind", n.Kind,
+				"recipient", n.Recipient, "target", t.Key)
+		}
 		owned, err = d.st.StartSend(rec, n.ID, n.Attempts, t.Key, d.now())
 		if err == nil && !owned {
 			slot.Done(ctx)

@@ -174,3 +174,45 @@ func TestThrottleOffNeverWaits(t *testing.T) {
 		t.Errorf("counted %d, want 3", n)
 	}
 }
+
+// TestCapDuringARepeatCountsNoRepeat: a row whose send was cut off is taken over on a day
+// whose cap is used up: it is put back without counting the repeat, and repeated once later.
+func TestCapDuringARepeatCountsNoRepeat(t *testing.T) {
+	st := testenv.Store(t)
+	rdb, prefix := testenv.Redis(t)
+	w := newWorld(t, st, "u-a")
+	ctx := context.Background()
+	p := bottest.New()
+	id := w.enqueue(t, Message{Kind: "k", Period: "1", MemberID: w.members["u-a"], Text: "x"})
+	killer := w.dispatcher(p, Options{Stale: time.Minute})
+	killer.killAfterSend = func() bool { return true }
+	if _, err := killer.Drain(ctx, time.Now()); err != errKilled {
+		t.Fatal(err)
+	}
+	capped := NewThrottle(rdb, prefix, "test", "test", ThrottleConfig{MinInterval: 10 * time.Millisecond, DailyCap: 1, Wait: true, Location: shanghai})
+	if slot, err := capped.Wait(ctx); err != nil {
+		t.Fatal(err)
+	} else {
+		slot.Done(ctx)
+	}
+	after := time.Now().Add(2 * time.Minute)
+	d := w.dispatcher(p, Options{Stale: time.Minute, Throttle: capped})
+	d.now = func() time.Time { return after }
+	if _, err := d.Drain(ctx, after); err != nil {
+		t.Fatal(err)
+	}
+	r := row(t, st, id)
+	if r.Status != store.OutboxPending || r.Repeats != 0 || r.InFlight == nil || len(p.Sent()) != 1 {
+		t.Fatalf("capped take-over: %+v, sent %d", r, len(p.Sent()))
+	}
+	fresh := w.dispatcher(p, Options{Stale: time.Minute, Throttle: NewThrottle(rdb, prefix+"next-day:", "test", "test",
+		ThrottleConfig{MinInterval: 10 * time.Millisecond, DailyCap: 10, Wait: true, Location: shanghai})})
+	later := r.NotBefore.Add(time.Second)
+	fresh.now = func() time.Time { return later }
+	if _, err := fresh.Drain(ctx, later); err != nil {
+		t.Fatal(err)
+	}
+	if r := row(t, st, id); r.Status != store.OutboxSent || r.Repeats != 1 || len(p.Sent()) != 2 {
+		t.Fatalf("next day: %+v, sent %d", r, len(p.Sent()))
+	}
+}
