@@ -101,11 +101,20 @@ func (s *Service) WeeklyDigest(ctx context.Context, now time.Time) error {
 	}
 	year, week := now.In(s.loc).ISOWeek()
 	period := fmt.Sprintf("%d-W%02d", year, week)
-	msgs := make([]notify.Message, len(all))
-	for i, o := range all {
-		msgs[i] = notify.Message{Kind: "digest.weekly", Period: period, OrgUnitID: o.Unit.ID, Scheduled: true,
-			Text: fmt.Sprintf("【每周逾期汇总】%s（%d年第%d周）\n%s\n书记可随时发送“逾期”查看最新情况。",
-				o.Unit.Name, year, week, o.Render(detail(o.Unit.ID)))}
+	// Org units that had this week's digest are not composed again (the key would refuse it).
+	sent, err := s.st.RecipientsOf(ctx, "digest.weekly", period)
+	if err != nil {
+		return err
+	}
+	var msgs []notify.Message
+	for _, o := range all {
+		m := notify.Message{Kind: "digest.weekly", Period: period, OrgUnitID: o.Unit.ID, Scheduled: true}
+		if sent[m.Recipient()] {
+			continue
+		}
+		m.Text = fmt.Sprintf("【每周逾期汇总】%s（%d年第%d周）\n%s\n书记可随时发送“逾期”查看最新情况。",
+			o.Unit.Name, year, week, o.Render(detail(o.Unit.ID)))
+		msgs = append(msgs, m)
 	}
 	_, err = notify.EnqueueBatch(ctx, s.st, msgs)
 	return err

@@ -245,3 +245,14 @@ func (s *Store) NotificationsAfter(ctx context.Context, id int64) ([]int64, []Ki
 	err := s.q.SelectContext(ctx, &counts, `SELECT kind, count(*) AS count FROM outbox WHERE id > $1 GROUP BY kind ORDER BY kind`, id)
 	return ids, counts, wrap("count new notifications", err)
 }
+
+// RecipientsOf returns the recipients that already have a row of kind for period.
+func (s *Store) RecipientsOf(ctx context.Context, kind, period string) (map[string]bool, error) {
+	var rs []string
+	err := s.q.SelectContext(ctx, &rs, `SELECT recipient FROM outbox WHERE kind = $1 AND period = $2`, kind, period)
+	out := make(map[string]bool, len(rs))
+	for _, r := range rs {
+		out[r] = true
+	}
+	return out, wrap("fetch recipients", err)
+}
