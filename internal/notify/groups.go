@@ -47,13 +47,20 @@ func (g *Groups) GroupOf(ctx context.Context, unit store.OrgUnit, platform, acco
 // private chats. Decided when the job runs; a group set between then and the send does not
 // change a message already queued.
 func (g *Groups) DetailFunc(ctx context.Context) (func(orgUnitID int64) Detail, error) {
-	units, err := g.st.AlertCoverages(ctx)
+	ids, err := g.st.OrgUnitsWithAlertGroup(ctx)
 	if err != nil {
 		return nil, err
 	}
-	inGroup := make(map[int64]bool)
-	for _, u := range units {
-		if u.HasGroup || g.configured[u.Name] != "" {
+	inGroup := make(map[int64]bool, len(ids))
+	for _, id := range ids {
+		inGroup[id] = true
+	}
+	for name := range g.configured {
+		units, err := g.st.OrgUnitsByName(ctx, name)
+		if err != nil {
+			return nil, err
+		}
+		for _, u := range units {
 			inGroup[u.ID] = true
 		}
 	}

@@ -85,3 +85,10 @@ func (s *Store) AlertCoverages(ctx context.Context) ([]AlertCoverage, error) {
 		FROM org_units o ORDER BY o.path`)
 	return cs, wrap("fetch alert coverage", err)
 }
+
+// OrgUnitsWithAlertGroup lists the ids of the org units that have an alerts group set by chat.
+func (s *Store) OrgUnitsWithAlertGroup(ctx context.Context) ([]int64, error) {
+	var ids []int64
+	err := s.q.SelectContext(ctx, &ids, `SELECT org_unit_id FROM alert_groups ORDER BY org_unit_id`)
+	return ids, wrap("fetch org units with an alerts group", err)
+}
