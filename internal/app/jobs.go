@@ -53,9 +53,9 @@ func (a *App) Scheduler() *schedule.Scheduler {
 	return schedule.NewScheduler(a.Jobs, a.Cfg.Location(), lease, a.Log)
 }
 
-// LogAlertCoverage logs the org units whose alerts reach nobody of their own: no alerts group
-// (by chat or configuration) and no secretary. Their alerts go to the nearest ancestor's
-// secretaries, or nowhere.
+// LogAlertCoverage logs, of the org units holding members, those whose alerts go to their
+// secretaries' private chats (no alerts group by chat or configuration), and those with neither
+// a group nor a secretary: their alerts go to the nearest ancestor's secretaries, or nowhere.
 func (a *App) LogAlertCoverage(ctx context.Context) error {
 	units, err := a.Store.AlertCoverages(ctx)
 	if err != nil {
@@ -68,6 +68,8 @@ func (a *App) LogAlertCoverage(ctx context.Context) error {
 		known[u.Name] = true
 		inGroup := u.HasGroup || configured[u.Name] != ""
 		switch {
+		case u.Members == 0:
+			// Alerts are addressed to the org unit holding the members.
 		case !inGroup && !u.HasSecretary:
 			neither = append(neither, fmt.Sprintf("%s（%d人）", u.Name, u.Members))
 		case !inGroup:

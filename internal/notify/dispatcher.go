@@ -310,7 +310,10 @@ func (d *Dispatcher) record(ctx context.Context, n store.Notification, cause err
 		d.log.Error("outbox: failure not recorded", "id", n.ID, "err", err)
 	}
 	level := slog.LevelWarn
-	if final {
+	switch {
+	case errors.Is(cause, ErrNoRecipient):
+		level = slog.LevelInfo // a member who has not bound a chat account: common, not a fault
+	case final:
 		level = slog.LevelError
 	}
 	d.log.Log(ctx, level, "outbox: send failed", "id", n.ID, "kind", n.Kind, "recipient", n.Recipient,
