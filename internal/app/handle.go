@@ -25,7 +25,8 @@ func (a *App) Handler(p bot.Platform, d *notify.Dispatcher, wait bool) bot.Handl
 		if len(res.Notified) > 0 && d != nil {
 			if wait {
 				dctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-				if err := d.Deliver(dctx, res.Notified); err != nil {
+				// Quiet hours are judged at the message's clock, like everything the handler did.
+				if err := d.DeliverAt(dctx, res.Notified, m.At); err != nil {
 					a.Log.Warn("notifications not delivered yet", "ids", res.Notified, "err", err)
 				}
 				cancel()
