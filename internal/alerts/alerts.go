@@ -67,8 +67,9 @@ func (s *Service) RegisterJobs(reg *schedule.Registry) {
 	})
 }
 
-// detail is the groups' detail function, read once per sweep.
-func (s *Service) detail(ctx context.Context) (func(int64) notify.Detail, error) {
+// Detail returns, per org unit, how much its alerts may say about members (the configured
+// level for org units with an alerts group, full names otherwise); read once per sweep.
+func (s *Service) Detail(ctx context.Context) (func(orgUnitID int64) notify.Detail, error) {
 	return schedule.Memo(ctx, "alert detail", func() (func(int64) notify.Detail, error) {
 		return s.groups.DetailFunc(ctx)
 	})

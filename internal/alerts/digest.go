@@ -95,7 +95,7 @@ func (s *Service) WeeklyDigest(ctx context.Context, now time.Time) error {
 	if err != nil || len(all) == 0 {
 		return err
 	}
-	detail, err := s.detail(ctx)
+	detail, err := s.Detail(ctx)
 	if err != nil {
 		return err
 	}

@@ -64,7 +64,7 @@ func (s *Service) SpringFestival(ctx context.Context, now time.Time) error {
 	if _, err := notify.EnqueueBatch(ctx, s.st, invites); err != nil {
 		return err
 	}
-	detail, err := s.detail(ctx)
+	detail, err := s.Detail(ctx)
 	if err != nil {
 		return err
 	}

@@ -59,7 +59,7 @@ func (s *Service) InflowRegistration(ctx context.Context, now time.Time) error {
 	if len(dues) == 0 {
 		return nil
 	}
-	detail, err := s.detail(ctx)
+	detail, err := s.Detail(ctx)
 	if err != nil {
 		return err
 	}
@@ -104,7 +104,7 @@ func (s *Service) TransferPrompt(ctx context.Context, now time.Time) error {
 	if _, err := notify.EnqueueBatch(ctx, s.st, prompts); err != nil {
 		return err
 	}
-	detail, err := s.detail(ctx)
+	detail, err := s.Detail(ctx)
 	if err != nil {
 		return err
 	}
