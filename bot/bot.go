@@ -41,9 +41,12 @@ type Location struct {
 
 // Outgoing is one message to send: to a user in a private chat, or into a group (To then names
 // the member addressed, if any). With both Text and Image set, the text goes first.
+// GroupName names the group for platforms whose group handles change (WeChat, at every login):
+// when Group is empty or no longer a live handle, the platform finds the group by its name.
 type Outgoing struct {
 	To        string `json:"to"`
 	Group     string `json:"group"`
+	GroupName string `json:"group_name,omitempty"`
 	Text      string `json:"text"`
 	Image     []byte `json:"-"`
 	ImageName string `json:"image,omitempty"`

@@ -59,6 +59,9 @@ func (p *Platform) Send(_ context.Context, out bot.Outgoing) error {
 		p.failSends--
 		return fmt.Errorf("bottest: send refused")
 	}
+	if out.Group == "" {
+		out.Group = out.GroupName // a group known by name only: fake handles are the names
+	}
 	p.sent = append(p.sent, Sent{Seq: len(p.sent) + 1, Outgoing: out, At: time.Now()})
 	return nil
 }

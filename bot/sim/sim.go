@@ -98,7 +98,11 @@ func (p *Platform) Send(_ context.Context, out bot.Outgoing) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.seq++
-	s := Sent{Seq: p.seq, To: out.To, Group: out.Group, Text: out.Text, At: time.Now()}
+	group := out.Group
+	if group == "" {
+		group = out.GroupName // a group known by name only: simulator handles are the names
+	}
+	s := Sent{Seq: p.seq, To: out.To, Group: group, Text: out.Text, At: time.Now()}
 	if len(out.Image) > 0 {
 		s.Image = fmt.Sprintf("/sim/api/sent/%d/image", p.seq)
 		s.data = out.Image

@@ -52,6 +52,8 @@ func newWorld(t *testing.T, fo wxfake.Options, editCfg func(*config.Config), edi
 	cfg := testenv.Config(t, url, prefix)
 	cfg.Platform = "wechat"
 	cfg.WeChat.Account = "支部助手"
+	// The throttle's spacing is tested in internal/notify; here it only has to let sends through.
+	cfg.Notify.MinInterval, cfg.Notify.Jitter = 10*time.Millisecond, 0
 	lg, log := newLogs()
 	if editCfg != nil {
 		editCfg(&cfg)
@@ -188,7 +190,7 @@ func (w *world) relogin(retcode string) {
 
 func TestBindingThroughWeChatSurvivesRelogin(t *testing.T) {
 	w := newWorld(t, fakeOptions(), func(cfg *config.Config) {
-		cfg.WeChat.Groups = map[string]string{"第一党支部": "一支部书记群"}
+		cfg.Notify.Groups = map[string]string{"第一党支部": "一支部书记群"}
 	}, nil)
 	// An unknown sender is told how to bind; then binds with a code.
 	if got := w.say("zhang", "你好"); !strings.Contains(got, "绑定") {

@@ -46,6 +46,9 @@ func (p *Platform) Send(ctx context.Context, out bot.Outgoing) error {
 // recipient resolves out to a UserName of session s, and the "@name " prefix that addresses a
 // member in a group.
 func (p *Platform) recipient(s *session, out bot.Outgoing) (to, prefix string, err error) {
+	if out.Group == "" && out.GroupName != "" {
+		out.Group = out.GroupName // a group known by name only (configured alerts groups)
+	}
 	if out.Group == "" {
 		if out.To == "" {
 			return "", "", errors.New("wechat: message without recipient")
@@ -64,6 +67,9 @@ func (p *Platform) recipient(s *session, out bot.Outgoing) (to, prefix string, e
 			p.mu.Lock()
 			name = p.groupNames[to]
 			p.mu.Unlock()
+			if name == "" {
+				name = out.GroupName
+			}
 			if name == "" {
 				return to, "", nil // unknown here; WeChat decides
 			}

@@ -49,9 +49,10 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		syncSend bool
 		d        *notify.Dispatcher
 	)
+	jobs := &app.JobRunner{App: a}
 	switch cfg.Platform {
 	case "sim":
-		simPlat = sim.New("sim", log, nil, app.SimDirectory{App: a})
+		simPlat = sim.New("sim", log, jobs, app.SimDirectory{App: a})
 		p, syncSend = simPlat, true
 	case "wechat":
 		// The QR code to scan is drawn on stdout; the outbox resumes as soon as WeChat is back.
@@ -64,12 +65,16 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("platform %q is not available in this build", cfg.Platform)
 	}
 	d = a.Dispatcher(p)
+	jobs.Dispatcher = d
 	handle := a.Handler(p, d, syncSend)
+	if err := a.LogAlertCoverage(ctx); err != nil {
+		return err
+	}
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var wg sync.WaitGroup
-	errs := make(chan error, 4)
+	errs := make(chan error, 8)
 	start := func(name string, fn func() error) {
 		wg.Add(1)
 		go func() {
@@ -121,6 +126,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 
 	start("platform", func() error { return p.Run(ctx, handle) })
 	start("dispatcher", func() error { return d.Run(ctx) })
+	start("scheduler", func() error { return a.Scheduler().Run(ctx) })
 	go func() {
 		if r, ok := p.(interface{ Ready() <-chan struct{} }); ok {
 			// Replies need the platform logged in (WeChat: after the QR scan).

@@ -13,11 +13,15 @@ import (
 	"liudong/bot"
 	"liudong/internal/archive"
 	"liudong/internal/cert"
+	"liudong/internal/absence"
+	"liudong/internal/alerts"
 	"liudong/internal/config"
 	"liudong/internal/location"
 	"liudong/internal/member"
 	"liudong/internal/report"
+	"liudong/internal/notify"
 	"liudong/internal/roster"
+	"liudong/internal/schedule"
 	"liudong/internal/secret"
 	"liudong/internal/session"
 	"liudong/internal/store"
@@ -43,6 +47,11 @@ type App struct {
 
 	Whereabouts  *whereabouts.Service
 	Certificates *cert.Service
+	// Groups knows each org unit's alerts group; Alerts has the jobs and overdue providers;
+	// Jobs is every scheduled job (domains add theirs in New).
+	Groups *notify.Groups
+	Alerts *alerts.Service
+	Jobs   *schedule.Registry
 }
 
 // Open connects to PostgreSQL and Redis and builds the app.
@@ -91,6 +100,14 @@ func New(cfg config.Config, log *slog.Logger, st *store.Store, rdb redis.Univers
 	}
 	a.Archive = archive.New(archive.Basic(box), archive.Mobility(st), a.Reports.ArchiveSection())
 	a.Verifier = member.NewVerifier(st, box, rdb, a.Sessions, cfg.RedisPrefix, cfg.Binding)
+	detail, err := notify.ParseDetail(cfg.Notify.Detail)
+	if err != nil {
+		return nil, fmt.Errorf("app: notify.detail: %w", err)
+	}
+	a.Groups = notify.NewGroups(st, cfg.Notify.Groups, detail)
+	a.Alerts = alerts.New(st, a.Groups, cfg, log)
+	a.Jobs = schedule.NewRegistry()
+	a.Alerts.RegisterJobs(a.Jobs)
 	a.Router = bot.NewRouter(a.Sessions, log)
 	a.Router.Use(bot.NewMetrics(a.Metrics).Middleware(), a.persist, a.identify, bot.Serialise(), a.audit)
 	if a.Whereabouts, err = whereabouts.New(st, cfg); err != nil {
@@ -125,6 +142,9 @@ func (a *App) register() {
 	report.Register(r, a.Reports)
 	archive.Register(r, a.Store, a.Archive)
 	a.registerWhereabouts()
+	a.Alerts.Register(r)
+	absence.Register(r, a.Store)
+	a.Groups.Register(r)
 }
 
 // registerWhereabouts adds location updates, departures and returns, organizational life and

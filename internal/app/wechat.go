@@ -4,13 +4,9 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"sort"
 
-	"liudong/bot"
 	"liudong/bot/wechat"
 	"liudong/internal/member"
-	"liudong/internal/notify"
-	"liudong/internal/store"
 )
 
 // WeChat builds the WeChat platform from the configuration: the login session kept in Redis
@@ -19,26 +15,11 @@ import (
 // edit adjusts the options last (tests point Transport at the fake).
 func (a *App) WeChat(ctx context.Context, qr io.Writer, wake func(), edit ...func(*wechat.Options)) (*wechat.Platform, error) {
 	cfg := a.Cfg.WeChat
-	var groups []string
-	seen := map[string]bool{}
-	for unit, group := range cfg.Groups {
-		if !seen[group] {
-			seen[group] = true
-			groups = append(groups, group)
-		}
-		units, err := a.Store.OrgUnitsByName(ctx, unit)
-		if err != nil {
-			return nil, err
-		}
-		switch len(units) {
-		case 0:
-			a.Log.Error("wechat.groups: no org unit has this name", "org_unit", unit, "group", group)
-		case 1:
-		default:
-			a.Log.Warn("wechat.groups: several org units have this name; all of them use the group", "org_unit", unit, "group", group, "count", len(units))
-		}
+	// The alerts groups named in config and set by 设为提醒群 are looked up by name after each login.
+	groups, err := a.Groups.Names(ctx, wechat.PlatformName, cfg.Account)
+	if err != nil {
+		return nil, err
 	}
-	sort.Strings(groups)
 	account := cfg.Account
 	opts := wechat.Options{
 		Account:           account,
@@ -62,7 +43,9 @@ func (a *App) WeChat(ctx context.Context, qr io.Writer, wake func(), edit ...fun
 			return nil
 		},
 		OnOnline: wake,
-		Throttle: wechat.NewIntervalThrottle(cfg.SendInterval, cfg.SendJitter),
+		// The SDK-side guard: every send (replies too) keeps notify.min_interval + jitter from the
+		// previous one; the shared Redis throttle adds the daily cap and cross-instance accounting.
+		Throttle: wechat.NewIntervalThrottle(a.Cfg.Notify.MinInterval, a.Cfg.Notify.Jitter),
 		QR:       qr,
 		Location: a.Cfg.Location(),
 		Queue:    cfg.InboundQueue,
@@ -75,30 +58,4 @@ func (a *App) WeChat(ctx context.Context, qr io.Writer, wake func(), edit ...fun
 		return nil, fmt.Errorf("app: wechat metrics: %w", err)
 	}
 	return p, nil
-}
-
-// groupResolver sends an org unit's notifications into the group chat configured for it
-// (wechat.groups: org unit name → group name), found by name after each login; other rows go
-// as next sends them. The scheduler's alerts groups (设为提醒群) will take over this job.
-type groupResolver struct {
-	next   notify.Resolver
-	st     *store.Store
-	groups map[string]string
-}
-
-func (r groupResolver) Resolve(ctx context.Context, n store.Notification) ([]bot.Outgoing, error) {
-	if n.OrgUnitID != nil {
-		u, err := r.st.OrgUnitByID(ctx, *n.OrgUnitID)
-		if err != nil {
-			return nil, err
-		}
-		if group, ok := r.groups[u.Name]; ok {
-			out := bot.Outgoing{Group: group, Text: n.Body, Image: n.Image}
-			if len(n.Image) > 0 {
-				out.ImageName = fmt.Sprintf("%s-%d.png", n.Kind, n.ID)
-			}
-			return []bot.Outgoing{out}, nil
-		}
-	}
-	return r.next.Resolve(ctx, n)
 }

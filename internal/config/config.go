@@ -3,10 +3,12 @@
 package config
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/url"
 	"os"
@@ -15,6 +17,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/robfig/cron/v3"
 	"gopkg.in/yaml.v3"
 
 	"liudong/internal/location"
@@ -45,6 +48,7 @@ type Config struct {
 	// Whereabouts (issue 3): location updates and the activity certificate.
 	LocationUpdates LocationUpdates `yaml:"location"`
 	Certificate     Certificate     `yaml:"certificate"`
+	Schedule        Schedule        `yaml:"schedule"`
 
 	loc *time.Location
 }
@@ -58,6 +62,9 @@ type Committee struct {
 
 type Sim struct {
 	Addr string `yaml:"addr"`
+	// Throttle makes the simulator wait out the send throttle like WeChat (off: sends are only
+	// counted, so acceptance tests stay fast).
+	Throttle bool `yaml:"throttle"`
 }
 
 type HTTP struct {
@@ -85,10 +92,57 @@ type Session struct {
 	TTL time.Duration `yaml:"ttl"`
 }
 
-// Notify configures the outbox dispatcher.
+// Notify configures the outbox dispatcher, the per-account throttle, quiet hours and where
+// org units' alerts go.
 type Notify struct {
 	PollInterval time.Duration `yaml:"poll_interval"`
 	MaxAttempts  int           `yaml:"max_attempts"`
+	// StaleAfter: a row claimed but showing no progress for this long is claimed again.
+	StaleAfter  time.Duration `yaml:"stale_after"`
+	SendTimeout time.Duration `yaml:"send_timeout"`
+	// MinInterval plus a random Jitter separates two sends of one bot account; DailyCap bounds
+	// its sends per day (replies count, and are never refused).
+	MinInterval time.Duration `yaml:"min_interval"`
+	Jitter      time.Duration `yaml:"jitter"`
+	DailyCap    int           `yaml:"daily_cap"`
+	// QuietStart–QuietEnd (HH:MM, configured zone): scheduled notifications wait; equal = none.
+	QuietStart string `yaml:"quiet_start"`
+	QuietEnd   string `yaml:"quiet_end"`
+	// Detail of alerts shown in a group chat: full | masked | count.
+	Detail string `yaml:"detail"`
+	// Groups names an alerts group per org unit: org unit name → group name (YAML only). A group
+	// set by chat (设为提醒群) takes precedence.
+	Groups map[string]string `yaml:"groups"`
+}
+
+// Schedule configures the scheduler: the Redis lease and each job's schedule (a cron spec:
+// minute hour day-of-month month day-of-week, in the configured zone) and thresholds.
+type Schedule struct {
+	// LeaseTTL: the instance holding the lease runs the jobs; it renews it every third of this.
+	LeaseTTL           time.Duration     `yaml:"lease_ttl"`
+	SpringFestival     SpringFestivalJob `yaml:"spring_festival"`
+	InflowRegistration StayJob           `yaml:"inflow_registration"`
+	Transfer           StayJob           `yaml:"transfer"`
+	WeeklyDigest       Job               `yaml:"weekly_digest"`
+}
+
+// Job is a job with only a schedule.
+type Job struct {
+	Spec string `yaml:"spec"`
+}
+
+// SpringFestivalJob invites the members expected home to the 春节座谈会.
+type SpringFestivalJob struct {
+	Spec string `yaml:"spec"`
+	// LeadDays: the invitations go out this many days before 春节 (any later run until the
+	// festival sends what is missing).
+	LeadDays int `yaml:"lead_days"`
+}
+
+// StayJob fires when a member has stayed in one place for Months.
+type StayJob struct {
+	Spec   string `yaml:"spec"`
+	Months int    `yaml:"months"`
 }
 
 // Report configures quarterly reports (思想汇报). The central rule asks for a report at least once
@@ -108,13 +162,8 @@ type WeChat struct {
 	// secret_key; empty means "wechat:session:" + account.
 	SessionKey        string `yaml:"session_key"`
 	AutoAcceptFriends bool   `yaml:"auto_accept_friends"`
-	// Groups maps an org unit's name to the WeChat group chat that gets its alerts.
-	Groups map[string]string `yaml:"groups"`
 	// InboundQueue bounds the messages waiting to be handled; when full, intake from WeChat pauses.
 	InboundQueue int `yaml:"inbound_queue"`
-	// SendInterval (plus up to SendJitter) spaces every send on the account.
-	SendInterval time.Duration `yaml:"send_interval"`
-	SendJitter   time.Duration `yaml:"send_jitter"`
 }
 
 // SessionRedisKey is the Redis key of the stored WeChat login session, prefix included.
@@ -165,12 +214,24 @@ func Default() Config {
 		Binding:     Binding{CodeTTL: 72 * time.Hour, MaxFailures: 5, Lockout: 15 * time.Minute},
 		Messages:    Messages{MaxRunes: 4000},
 		Session:     Session{TTL: 24 * time.Hour},
-		Notify:      Notify{PollInterval: 2 * time.Second, MaxAttempts: 5},
 		Report:      Report{Period: "quarterly", FlowTTL: 24 * time.Hour},
-		WeChat:      WeChat{AutoAcceptFriends: true, InboundQueue: 256, SendInterval: 1500 * time.Millisecond, SendJitter: time.Second},
+		WeChat:      WeChat{AutoAcceptFriends: true, InboundQueue: 256},
 
 		LocationUpdates: LocationUpdates{Coordinates: "round"},
 		Certificate:     Certificate{Digits: 5, ReviewMonths: 12},
+		Notify: Notify{PollInterval: 2 * time.Second, MaxAttempts: 5, StaleAfter: 10 * time.Minute, SendTimeout: time.Minute,
+			MinInterval: 1500 * time.Millisecond, Jitter: time.Second, DailyCap: 500,
+			QuietStart: "22:00", QuietEnd: "08:00", Detail: "masked"},
+		Schedule: Schedule{
+			LeaseTTL: 30 * time.Second,
+			// Jobs of one schedule run as one sweep and share what they read (the stays).
+			SpringFestival: SpringFestivalJob{Spec: "0 9 * * *", LeadDays: 14},
+			// Inflow side: register after 3 months' stay (the seed text's county practice).
+			InflowRegistration: StayJob{Spec: "0 9 * * *", Months: 3},
+			// 党员教育管理工作条例 (2019): away 6 months+ at a fairly fixed place ⇒ transfer.
+			Transfer:     StayJob{Spec: "0 9 * * *", Months: 6},
+			WeeklyDigest: Job{Spec: "30 9 * * 1"},
+		},
 	}
 }
 
@@ -182,7 +243,10 @@ func Load(path string, env []string) (Config, error) {
 		data, err := os.ReadFile(path)
 		switch {
 		case err == nil:
-			if err := yaml.Unmarshal(data, &cfg); err != nil {
+			// Unknown keys are errors: a misspelt key would otherwise be silently ignored.
+			dec := yaml.NewDecoder(bytes.NewReader(data))
+			dec.KnownFields(true)
+			if err := dec.Decode(&cfg); err != nil && !errors.Is(err, io.EOF) {
 				return cfg, fmt.Errorf("config: %s: %w", path, err)
 			}
 		case errors.Is(err, os.ErrNotExist) && path == DefaultPath:
@@ -306,16 +370,8 @@ func (c *Config) Validate() error {
 	if strings.ContainsAny(c.WeChat.SessionKey, " \t\n") {
 		bad("wechat.session_key", "no spaces allowed, got %q", c.WeChat.SessionKey)
 	}
-	for unit, group := range c.WeChat.Groups {
-		if strings.TrimSpace(unit) == "" || strings.TrimSpace(group) == "" {
-			bad("wechat.groups", "want org unit name: group name, got %q: %q", unit, group)
-		}
-	}
 	if c.WeChat.InboundQueue < 1 || c.WeChat.InboundQueue > 100000 {
 		bad("wechat.inbound_queue", "want between 1 and 100000, got %d", c.WeChat.InboundQueue)
-	}
-	if c.WeChat.SendInterval < 0 || c.WeChat.SendJitter < 0 {
-		bad("wechat.send_interval", "want durations of 0 or more, got %s and jitter %s", c.WeChat.SendInterval, c.WeChat.SendJitter)
 	}
 	switch c.LocationUpdates.Coordinates {
 	case "round", "drop":
@@ -333,6 +389,61 @@ func (c *Config) Validate() error {
 	}
 	if c.Certificate.ReviewMonths < 1 || c.Certificate.ReviewMonths > 60 {
 		bad("certificate.review_months", "want between 1 and 60, got %d", c.Certificate.ReviewMonths)
+	}
+	if c.Notify.SendTimeout < time.Second {
+		bad("notify.send_timeout", "want at least 1s, got %s", c.Notify.SendTimeout)
+	}
+	if c.Notify.MinInterval < 10*time.Millisecond {
+		bad("notify.min_interval", "want at least 10ms, got %s", c.Notify.MinInterval)
+	} else if c.Platform == "wechat" && c.Notify.MinInterval < time.Second {
+		bad("notify.min_interval", "WeChat restricts accounts that send fast: want at least 1s, got %s", c.Notify.MinInterval)
+	}
+	if c.Notify.Jitter < 0 {
+		bad("notify.jitter", "want 0 or more, got %s", c.Notify.Jitter)
+	}
+	if c.Notify.StaleAfter < 2*(c.Notify.SendTimeout+c.Notify.MinInterval+c.Notify.Jitter) {
+		bad("notify.stale_after", "want at least twice send_timeout + min_interval + jitter (%s), got %s",
+			2*(c.Notify.SendTimeout+c.Notify.MinInterval+c.Notify.Jitter), c.Notify.StaleAfter)
+	}
+	if c.Notify.DailyCap < 1 {
+		bad("notify.daily_cap", "want at least 1, got %d", c.Notify.DailyCap)
+	}
+	for _, k := range []struct{ key, v string }{{"notify.quiet_start", c.Notify.QuietStart}, {"notify.quiet_end", c.Notify.QuietEnd}} {
+		if _, err := time.Parse("15:04", k.v); err != nil {
+			bad(k.key, "want HH:MM (24-hour), got %q", k.v)
+		}
+	}
+	switch c.Notify.Detail {
+	case "full", "masked", "count":
+	default:
+		bad("notify.detail", "want full, masked or count, got %q", c.Notify.Detail)
+	}
+	for unit, group := range c.Notify.Groups {
+		if strings.TrimSpace(unit) == "" || strings.TrimSpace(group) == "" {
+			bad("notify.groups", "want org unit name: group name, got %q: %q", unit, group)
+		}
+	}
+	if c.Schedule.LeaseTTL < 3*time.Second {
+		bad("schedule.lease_ttl", "want at least 3s, got %s", c.Schedule.LeaseTTL)
+	}
+	for _, j := range []struct{ key, spec string }{
+		{"schedule.spring_festival.spec", c.Schedule.SpringFestival.Spec},
+		{"schedule.inflow_registration.spec", c.Schedule.InflowRegistration.Spec},
+		{"schedule.transfer.spec", c.Schedule.Transfer.Spec},
+		{"schedule.weekly_digest.spec", c.Schedule.WeeklyDigest.Spec},
+	} {
+		if _, err := cron.ParseStandard(j.spec); err != nil {
+			bad(j.key, "want a cron spec such as \"0 9 * * *\" (minute hour day month weekday): %v", err)
+		}
+	}
+	if d := c.Schedule.SpringFestival.LeadDays; d < 1 || d > 60 {
+		bad("schedule.spring_festival.lead_days", "want between 1 and 60, got %d", d)
+	}
+	if m := c.Schedule.InflowRegistration.Months; m < 1 || m > 24 {
+		bad("schedule.inflow_registration.months", "want between 1 and 24, got %d", m)
+	}
+	if m := c.Schedule.Transfer.Months; m < 1 || m > 36 {
+		bad("schedule.transfer.months", "want between 1 and 36, got %d", m)
 	}
 	return errors.Join(errs...)
 }

@@ -123,3 +123,14 @@ func TestExampleFileLoads(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestUnknownKeyIsNamed(t *testing.T) {
+	p := write(t, "platform: sim\nsim:\n  adress: 127.0.0.1:9000\n")
+	_, err := Load(p, []string{"LIUDONG_SECRET_KEY=" + key})
+	if err == nil || !strings.Contains(err.Error(), "adress") {
+		t.Fatalf("a misspelt key must be refused by name: %v", err)
+	}
+	if _, err := Load(write(t, ""), []string{"LIUDONG_SECRET_KEY=" + key}); err != nil {
+		t.Fatalf("an empty file is fine: %v", err)
+	}
+}

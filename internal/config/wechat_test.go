@@ -25,9 +25,9 @@ func TestWeChatSection(t *testing.T) {
 	if err != nil || cfg.SessionRedisKey() != "liudong:bot1" || cfg.HTTP.Addr != "0.0.0.0:9090" {
 		t.Errorf("%v %q %q", err, cfg.SessionRedisKey(), cfg.HTTP.Addr)
 	}
-	p := write(t, "platform: wechat\nwechat:\n  account: a\n  inbound_queue: 0\n  groups:\n    第一党支部: \"\"\n")
+	p := write(t, "platform: wechat\nwechat:\n  account: a\n  inbound_queue: 0\nnotify:\n  groups:\n    第一党支部: \"\"\n")
 	_, err = Load(p, []string{"LIUDONG_SECRET_KEY=" + key})
-	if err == nil || !strings.Contains(err.Error(), "wechat.inbound_queue") || !strings.Contains(err.Error(), "wechat.groups") {
+	if err == nil || !strings.Contains(err.Error(), "wechat.inbound_queue") || !strings.Contains(err.Error(), "notify.groups") {
 		t.Errorf("bad section: %v", err)
 	}
 	// The simulator keeps http.addr empty: it serves /healthz itself.

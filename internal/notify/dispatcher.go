@@ -5,20 +5,25 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
+	"sync"
 	"time"
 
 	"liudong/bot"
 	"liudong/internal/store"
 )
 
-// Resolver turns an outbox row into the messages to send on this bot account.
-type Resolver interface {
-	Resolve(ctx context.Context, n store.Notification) ([]bot.Outgoing, error)
+// Options configures a dispatcher.
+type Options struct {
+	PollInterval time.Duration // idle wait between sweeps
+	MaxAttempts  int           // a row is given up (status failed, reason kept) after this many failed sends
+	// Stale is how long a claimed row may show no progress before another dispatcher claims it
+	// again (its sender died). It must exceed SendTimeout plus the throttle's longest wait.
+	Stale       time.Duration
+	SendTimeout time.Duration // one platform send
+	Quiet       QuietHours
+	Throttle    *Throttle // nil: no throttle
 }
-
-// ErrNoRecipient means the row has nobody to go to on this account (not bound, no group, no
-// secretary): retrying will not help until someone binds.
-var ErrNoRecipient = errors.New("notify: no recipient on this account")
 
 // ErrRecipientUnverified means the row's recipients must re-verify their chat account first (a
 // platform re-login could not re-resolve them): the row waits for them without spending attempts.
@@ -32,24 +37,38 @@ var errPaused = errors.New("notify: platform unavailable, sweep paused")
 
 // Dispatcher drains the outbox through one bot account.
 type Dispatcher struct {
-	st          *store.Store
-	sender      bot.Sender
-	resolve     Resolver
-	log         *slog.Logger
-	poll        time.Duration
-	maxAttempts int
-	// stale is how long a claimed row may stay unrecorded before it is claimed again.
-	stale time.Duration
-	now   func() time.Time
-	wake  chan struct{}
+	st      *store.Store
+	sender  bot.Sender
+	resolve Resolver
+	log     *slog.Logger
+	opts    Options
+	now     func() time.Time
+	wake    chan struct{}
+
+	mu       sync.Mutex
+	capUntil time.Time // today's cap is used up: queued sends wait until then
+
+	// killAfterSend, in tests, abandons the sweep right after a send, as a killed process would.
+	killAfterSend func() bool
 }
 
-// NewDispatcher delivers through sender; poll is the idle wait between sweeps.
-func NewDispatcher(st *store.Store, sender bot.Sender, resolve Resolver, log *slog.Logger, poll time.Duration, maxAttempts int) *Dispatcher {
-	return &Dispatcher{
-		st: st, sender: sender, resolve: resolve, log: log, poll: poll, maxAttempts: maxAttempts,
-		stale: 5 * time.Minute, now: time.Now, wake: make(chan struct{}, 1),
+var errKilled = errors.New("notify: dispatcher killed (test)")
+
+// NewDispatcher delivers through sender.
+func NewDispatcher(st *store.Store, sender bot.Sender, resolve Resolver, log *slog.Logger, opts Options) *Dispatcher {
+	if opts.Stale <= 0 {
+		opts.Stale = 10 * time.Minute
 	}
+	if opts.SendTimeout <= 0 {
+		opts.SendTimeout = time.Minute
+	}
+	if opts.PollInterval <= 0 {
+		opts.PollInterval = 2 * time.Second
+	}
+	if opts.MaxAttempts <= 0 {
+		opts.MaxAttempts = 5
+	}
+	return &Dispatcher{st: st, sender: sender, resolve: resolve, log: log, opts: opts, now: time.Now, wake: make(chan struct{}, 1)}
 }
 
 // Wake makes the dispatcher sweep now instead of after its poll interval.
@@ -71,8 +90,8 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 		case <-t.C:
 		case <-d.wake:
 		}
-		for {
-			n, err := d.sweep(ctx, nil)
+		for ctx.Err() == nil {
+			n, err := d.sweep(ctx, nil, d.now())
 			if errors.Is(err, errPaused) {
 				break // the platform reports its own outage; try again after the poll interval or a Wake
 			}
@@ -80,7 +99,7 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 				d.log.Error("outbox sweep failed", "err", err)
 				break
 			}
-			if n == 0 || ctx.Err() != nil {
+			if n == 0 {
 				break
 			}
 		}
@@ -90,18 +109,34 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 			default:
 			}
 		}
-		t.Reset(d.poll)
+		t.Reset(d.opts.PollInterval)
 	}
 }
 
 // Deliver sends the given rows now and waits until each is recorded as sent or failed (another
-// dispatcher may be sending some of them), up to ctx's deadline.
+// dispatcher may be sending some of them), up to ctx's deadline. Rows that must wait (quiet
+// hours, a retry later, the daily cap) are left waiting.
 func (d *Dispatcher) Deliver(ctx context.Context, ids []int64) error {
+	return d.DeliverAt(ctx, ids, d.now())
+}
+
+// DeliverAt is Deliver with quiet hours judged at clock (a job run at a simulated time).
+func (d *Dispatcher) DeliverAt(ctx context.Context, ids []int64, clock time.Time) error {
 	if len(ids) == 0 {
 		return nil
 	}
-	if _, err := d.sweep(ctx, ids); err != nil && !errors.Is(err, errPaused) {
-		return err
+	for {
+		// Each sweep claims some of the rows; the rest stay due until claimed.
+		n, err := d.sweep(ctx, ids, clock)
+		if errors.Is(err, errPaused) {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			break
+		}
 	}
 	for _, id := range ids {
 		for {
@@ -109,11 +144,8 @@ func (d *Dispatcher) Deliver(ctx context.Context, ids []int64) error {
 			if err != nil {
 				return err
 			}
-			if n.Status == store.OutboxSent || n.Status == store.OutboxFailed {
+			if n.Status == store.OutboxSent || n.Status == store.OutboxFailed || d.waiting(n, clock) {
 				break
-			}
-			if n.Status == store.OutboxPending && n.NotBefore.After(d.now()) {
-				break // waiting for a retry: not ours to wait for
 			}
 			select {
 			case <-ctx.Done():
@@ -125,71 +157,202 @@ func (d *Dispatcher) Deliver(ctx context.Context, ids []int64) error {
 	return nil
 }
 
-// sweep claims and sends one batch; it returns how many rows it handled.
-func (d *Dispatcher) sweep(ctx context.Context, ids []int64) (int, error) {
+// waiting reports whether a pending row is not due at clock.
+func (d *Dispatcher) waiting(n store.Notification, clock time.Time) bool {
+	if n.Status != store.OutboxPending {
+		return false
+	}
+	return n.NotBefore.After(d.now()) || (n.QuietHours && d.opts.Quiet.Contains(clock)) || d.capped(d.now())
+}
+
+// Drain sends everything due, with quiet hours judged at clock, and returns how many rows it
+// handled (tests and one-shot commands).
+func (d *Dispatcher) Drain(ctx context.Context, clock time.Time) (int, error) {
+	total := 0
+	for {
+		n, err := d.sweep(ctx, nil, clock)
+		total += n
+		if err != nil || n == 0 {
+			return total, err
+		}
+	}
+}
+
+func (d *Dispatcher) capped(now time.Time) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return now.Before(d.capUntil)
+}
+
+// sweep claims and sends one batch; it returns how many rows it claimed.
+func (d *Dispatcher) sweep(ctx context.Context, ids []int64, clock time.Time) (int, error) {
 	now := d.now()
-	rows, err := d.st.ClaimNotifications(ctx, now, 20, d.stale, false, ids)
+	if d.capped(now) {
+		return 0, nil
+	}
+	// With a throttle a row is claimed only when it is about to be sent: a claimed row waiting
+	// behind others would look stale to another dispatcher.
+	limit := 20
+	if d.opts.Throttle != nil && d.opts.Throttle.cfg.Wait {
+		limit = 1
+	}
+	rows, err := d.st.ClaimNotifications(ctx, store.ClaimOptions{
+		Now: now, Limit: limit, Stale: d.opts.Stale, Quiet: d.opts.Quiet.Contains(clock), IDs: ids,
+	})
 	if err != nil {
 		return 0, err
 	}
 	for i, n := range rows {
-		if !d.send(ctx, n) {
+		err := d.send(ctx, n)
+		var capErr *CapError
+		switch {
+		case errors.As(err, &capErr):
+			d.mu.Lock()
+			d.capUntil = capErr.Until
+			d.mu.Unlock()
+			d.log.Warn("outbox: daily send cap reached; queued notifications wait", "until", capErr.Until, "sent_today", capErr.Count)
+			d.release(ctx, rows[i+1:], capErr.Until)
+			return len(rows), nil
+		case errors.Is(err, errKilled):
+			return len(rows), err
+		case errors.Is(err, errPaused):
 			// The platform cannot send: hand the rest of the batch back untouched.
-			rec := context.WithoutCancel(ctx)
-			for _, rest := range rows[i+1:] {
-				if err := d.st.DeferNotification(rec, rest.ID, rest.LastError, rest.NotBefore); err != nil {
-					d.log.Error("outbox: claimed row not released", "id", rest.ID, "err", err)
-				}
-			}
-			return i + 1, errPaused
+			d.release(ctx, rows[i+1:], now)
+			return len(rows), err
+		case err != nil:
+			d.release(ctx, rows[i+1:], now)
+			return len(rows), nil
 		}
 	}
 	return len(rows), nil
 }
 
-// send delivers one row and records the outcome; false means the platform is unavailable and
-// the sweep should stop.
-func (d *Dispatcher) send(ctx context.Context, n store.Notification) bool {
+// release gives claimed rows back unsent, without counting the attempt.
+func (d *Dispatcher) release(ctx context.Context, rows []store.Notification, until time.Time) {
+	for _, n := range rows {
+		if _, err := d.st.ReleaseNotification(context.WithoutCancel(ctx), n.ID, n.Attempts, until); err != nil {
+			d.log.Error("outbox: release failed", "id", n.ID, "err", err)
+		}
+	}
+}
+
+// send delivers one claimed row to each of its targets not yet sent. It returns a *CapError
+// (the row was released), ctx's error (released; shutting down), or nil (sent or recorded as
+// failed).
+func (d *Dispatcher) send(ctx context.Context, n store.Notification) error {
 	// Recording must happen even if ctx is being cancelled: the send already happened.
 	rec := context.WithoutCancel(ctx)
-	outs, err := d.resolve.Resolve(ctx, n)
-	if err == nil {
-		for _, out := range outs {
-			if err = d.sender.Send(ctx, out); err != nil {
+	// A previous sender stopped between starting a send and recording it: the platform may or
+	// may not have delivered it. A row repeats such a send once at most; the next such stop
+	// gives the row up rather than risk a third copy.
+	if n.InFlight != nil && n.Repeats >= 1 {
+		reason := fmt.Sprintf("delivery uncertain: a sender stopped again while sending to %s after one repeat; not sent again", *n.InFlight)
+		d.record(rec, n, errors.New(reason), true)
+		return nil
+	}
+	targets, err := d.resolve.Resolve(ctx, n)
+	if errors.Is(err, ErrRecipientUnverified) {
+		// Not the row's fault: it waits for the member to re-verify without spending an attempt.
+		if _, derr := d.st.DeferNotification(rec, n.ID, n.Attempts, err.Error(), d.now().Add(unverifiedWait)); derr != nil {
+			d.log.Error("outbox: deferral not recorded", "id", n.ID, "err", derr)
+		}
+		return nil
+	}
+	for _, t := range targets {
+		if err != nil {
+			break
+		}
+		if slices.Contains(n.Delivered, t.Key) {
+			continue
+		}
+		var slot Slot
+		if d.opts.Throttle != nil {
+			slot, err = d.opts.Throttle.Wait(ctx)
+			var capErr *CapError
+			if errors.As(err, &capErr) || ctx.Err() != nil {
+				until := d.now()
+				if capErr != nil {
+					until = capErr.Until
+				}
+				d.release(ctx, []store.Notification{n}, until)
+				return err
+			}
+			if err != nil {
 				break
 			}
 		}
+		var owned bool
+		if n.InFlight != nil && *n.InFlight == t.Key {
+			// Counted only now that the repeat is about to happen (a capped row sends nothing).
+			if owned, err = d.st.MarkRepeat(rec, n.ID, n.Attempts); err != nil || !owned {
+				slot.Done(ctx)
+				if err != nil {
+					d.log.Error("outbox: repeat not recorded; the row waits for the stale timeout", "id", n.ID, "err", err)
+				}
+				return nil
+			}
+			d.log.Warn("outbox: repeating a send whose result was never recorded", "id", n.ID, "kind", n.Kind,
+				"recipient", n.Recipient, "target", t.Key)
+		}
+		owned, err = d.st.StartSend(rec, n.ID, n.Attempts, t.Key, d.now())
+		if err == nil && !owned {
+			slot.Done(ctx)
+			d.log.Warn("outbox: claim taken over by another dispatcher; stopping", "id", n.ID)
+			return nil
+		}
+		if err != nil {
+			slot.Done(ctx)
+			break
+		}
+		sctx, cancel := context.WithTimeout(ctx, d.opts.SendTimeout)
+		err = d.sender.Send(sctx, t.Out)
+		cancel()
+		if derr := slot.Done(ctx); derr != nil {
+			d.log.Warn("outbox: throttle not updated", "err", derr)
+		}
+		if errors.Is(err, bot.ErrUnavailable) {
+			// Logged out: nothing was sent. The row waits, its attempt not counted.
+			if _, rerr := d.st.AbandonSend(rec, n.ID, n.Attempts, err.Error(), n.NotBefore); rerr != nil {
+				d.log.Error("outbox: unsent row not released", "id", n.ID, "err", rerr)
+			}
+			d.log.Debug("outbox: send deferred, platform unavailable", "id", n.ID, "kind", n.Kind, "err", err)
+			return errPaused
+		}
+		if d.killAfterSend != nil && d.killAfterSend() {
+			return errKilled
+		}
+		if err != nil {
+			break
+		}
+		if _, err = d.st.RecordDelivered(rec, n.ID, n.Attempts, t.Key); err != nil {
+			break
+		}
 	}
 	if err == nil {
-		if err := d.st.MarkNotificationSent(rec, n.ID, d.now()); err != nil {
+		if _, err := d.st.MarkNotificationSent(rec, n.ID, n.Attempts, d.now()); err != nil {
 			d.log.Error("outbox: sent but not recorded", "id", n.ID, "err", err)
 		}
-		return true
+		return nil
 	}
-	if unavailable, unverified := errors.Is(err, bot.ErrUnavailable), errors.Is(err, ErrRecipientUnverified); unavailable || unverified {
-		// Nothing was sent and the row is not at fault: it waits without spending an attempt.
-		notBefore := n.NotBefore
-		if unverified {
-			notBefore = d.now().Add(unverifiedWait)
-		}
-		if derr := d.st.DeferNotification(rec, n.ID, err.Error(), notBefore); derr != nil {
-			d.log.Error("outbox: deferral not recorded", "id", n.ID, "err", derr)
-		}
-		d.log.Debug("outbox: send deferred", "id", n.ID, "kind", n.Kind, "recipient", n.Recipient, "err", err)
-		return !unavailable
-	}
-	final := n.Attempts >= d.maxAttempts || errors.Is(err, ErrNoRecipient)
+	d.record(rec, n, err, n.Attempts >= d.opts.MaxAttempts || errors.Is(err, ErrNoRecipient))
+	return nil
+}
+
+// record puts a failed row back for a retry with backoff, or gives it up when final.
+func (d *Dispatcher) record(ctx context.Context, n store.Notification, cause error, final bool) {
 	retryAt := d.now().Add(backoff(n.Attempts))
-	if err := d.st.MarkNotificationRetry(rec, n.ID, err.Error(), retryAt, final); err != nil {
+	if _, err := d.st.MarkNotificationRetry(ctx, n.ID, n.Attempts, cause.Error(), retryAt, final); err != nil {
 		d.log.Error("outbox: failure not recorded", "id", n.ID, "err", err)
 	}
 	level := slog.LevelWarn
-	if final {
+	switch {
+	case errors.Is(cause, ErrNoRecipient):
+		level = slog.LevelInfo // a member who has not bound a chat account: common, not a fault
+	case final:
 		level = slog.LevelError
 	}
 	d.log.Log(ctx, level, "outbox: send failed", "id", n.ID, "kind", n.Kind, "recipient", n.Recipient,
-		"attempt", n.Attempts, "final", final, "err", err)
-	return true
+		"attempt", n.Attempts, "final", final, "err", cause)
 }
 
 // backoff is 30 s doubled per attempt, at most an hour.
@@ -199,59 +362,4 @@ func backoff(attempt int) time.Duration {
 		d *= 2
 	}
 	return min(d, time.Hour)
-}
-
-// StoreResolver resolves recipients from the chat identities bound on one bot account.
-type StoreResolver struct {
-	Store    *store.Store
-	Platform string
-	Account  string
-}
-
-// Resolve sends a member's row to their private chat, and an org unit's row to its
-// secretaries' private chats.
-func (r StoreResolver) Resolve(ctx context.Context, n store.Notification) ([]bot.Outgoing, error) {
-	var members []int64
-	switch {
-	case n.MemberID != nil:
-		members = []int64{*n.MemberID}
-	case n.OrgUnitID != nil:
-		secs, err := r.Store.SecretariesOf(ctx, *n.OrgUnitID)
-		if err != nil {
-			return nil, err
-		}
-		for _, s := range secs {
-			members = append(members, s.ID)
-		}
-	}
-	var outs []bot.Outgoing
-	unverified := 0
-	for _, id := range members {
-		ci, err := r.Store.IdentityOfMember(ctx, r.Platform, r.Account, id)
-		if store.IsNotFound(err) {
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		if ci.NeedsVerify {
-			unverified++ // its handle is not the member's any more
-			continue
-		}
-		outs = append(outs, bot.Outgoing{To: ci.Handle, Text: n.Body, Image: n.Image, ImageName: imageName(n)})
-	}
-	if len(outs) == 0 && unverified > 0 {
-		return nil, fmt.Errorf("%w (%s)", ErrRecipientUnverified, n.Recipient)
-	}
-	if len(outs) == 0 {
-		return nil, fmt.Errorf("%w (%s)", ErrNoRecipient, n.Recipient)
-	}
-	return outs, nil
-}
-
-func imageName(n store.Notification) string {
-	if len(n.Image) == 0 {
-		return ""
-	}
-	return fmt.Sprintf("%s-%d.png", n.Kind, n.ID)
 }

@@ -83,7 +83,7 @@ func TestUnavailablePlatformDefersWithoutSpendingAttempts(t *testing.T) {
 	}
 	sender := &flakySender{offline: 7}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	d := notify.NewDispatcher(st, sender, notify.StoreResolver{Store: st, Platform: "test", Account: "a"}, log, 10*time.Millisecond, 2)
+	d := notify.NewDispatcher(st, sender, notify.StoreResolver{Store: st, Platform: "test", Account: "a"}, log, notify.Options{PollInterval: 10 * time.Millisecond, MaxAttempts: 2})
 	done := make(chan struct{})
 	go func() { d.Run(ctx); close(done) }()
 	deadline := time.Now().Add(10 * time.Second)
@@ -122,7 +122,7 @@ func TestUnverifiedRecipientDefers(t *testing.T) {
 		t.Fatal(err)
 	}
 	sender := &flakySender{}
-	d := notify.NewDispatcher(st, sender, notify.StoreResolver{Store: st, Platform: "test", Account: "a"}, slog.New(slog.NewTextHandler(io.Discard, nil)), time.Second, 1)
+	d := notify.NewDispatcher(st, sender, notify.StoreResolver{Store: st, Platform: "test", Account: "a"}, slog.New(slog.NewTextHandler(io.Discard, nil)), notify.Options{PollInterval: time.Second, MaxAttempts: 1})
 	if err := d.Deliver(ctx, []int64{id}); err != nil {
 		t.Fatal(err)
 	}

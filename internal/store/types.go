@@ -13,3 +13,6 @@ type StringArray = pq.StringArray
 type Int64Array = pq.Int64Array
 
 var _ driver.Valuer = StringArray(nil)
+
+// BoolArray is a boolean[] parameter or column.
+type BoolArray = pq.BoolArray
