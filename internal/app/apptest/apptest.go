@@ -36,9 +36,14 @@ type Harness struct {
 // New starts a harness; edit, when given, adjusts the configuration first.
 func New(t testing.TB, edit ...func(*config.Config)) *Harness {
 	t.Helper()
-	st := testenv.Store(t)
+	url := testenv.DatabaseURL(t)
+	st, err := store.Open(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
 	rdb, prefix := testenv.Redis(t)
-	cfg := testenv.Config(t, "", prefix)
+	cfg := testenv.Config(t, url, prefix)
 	for _, e := range edit {
 		e(&cfg)
 	}
