@@ -13,6 +13,7 @@ import (
 
 	"liudong/bot"
 	"liudong/internal/config"
+	"liudong/internal/dues/collect"
 	"liudong/internal/member"
 	"liudong/internal/roster"
 	"liudong/internal/secret"
@@ -31,6 +32,7 @@ type App struct {
 	Router   *bot.Router
 	Metrics  *prometheus.Registry
 	Binding  *member.Binding
+	Dues     *collect.Service
 }
 
 // Open connects to PostgreSQL and Redis and builds the app.
@@ -74,6 +76,7 @@ func New(cfg config.Config, log *slog.Logger, st *store.Store, rdb redis.Univers
 		Metrics:  prometheus.NewRegistry(),
 	}
 	a.Binding = member.NewBinding(st, box, rdb, cfg.RedisPrefix, cfg.Binding)
+	a.Dues = collect.New(st, cfg.Dues.Rules, cfg.Committee.Region, a.Cfg.Location())
 	a.Router = bot.NewRouter(a.Sessions, log)
 	a.Router.Use(bot.NewMetrics(a.Metrics).Middleware(), a.persist, a.identify, bot.Serialise(), a.audit)
 	a.register()
@@ -97,6 +100,7 @@ func (a *App) register() {
 		},
 	})
 	member.Register(r, a.Store, a.Binding)
+	collect.Register(r, a.Store, a.Dues)
 }
 
 // RoundCoord keeps two decimals of a coordinate (about 1 km): enough for a city, not a home.

@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"liudong/internal/dues"
 )
 
 // Config is the whole configuration of one liudong instance.
@@ -37,6 +39,7 @@ type Config struct {
 	Messages  Messages  `yaml:"messages"`
 	Session   Session   `yaml:"session"`
 	Notify    Notify    `yaml:"notify"`
+	Dues      Dues      `yaml:"dues"`
 
 	loc *time.Location
 }
@@ -81,6 +84,15 @@ type Session struct {
 type Notify struct {
 	PollInterval time.Duration `yaml:"poll_interval"`
 	MaxAttempts  int           `yaml:"max_attempts"`
+}
+
+// Dues is the Party dues table in force.
+type Dues struct {
+	// RulesFile is the dues table (configs/dues.yaml; a relative path is taken from the working
+	// directory). Empty means the national rule of 中组发〔2008〕3号, built in.
+	RulesFile string `yaml:"rules_file"`
+	// Rules is the table itself: loaded from RulesFile by Validate.
+	Rules dues.Rules `yaml:"-"`
 }
 
 // Default returns the configuration used when a key is not set anywhere.
@@ -213,6 +225,24 @@ func (c *Config) Validate() error {
 	}
 	if c.Notify.MaxAttempts < 1 {
 		bad("notify.max_attempts", "want at least 1, got %d", c.Notify.MaxAttempts)
+	}
+	switch {
+	case c.Dues.RulesFile != "":
+		r, err := dues.LoadRules(c.Dues.RulesFile)
+		if err != nil {
+			bad("dues.rules_file", "%v", err)
+		} else {
+			c.Dues.Rules = r
+		}
+	case c.Dues.Rules.Categories == nil:
+		c.Dues.Rules = dues.DefaultRules()
+	default:
+		if err := c.Dues.Rules.Validate(); err != nil {
+			bad("dues.rules_file", "%v", err)
+		}
+	}
+	if _, ok := dues.NormalizeProvince(c.Committee.Region); !ok && len(c.Dues.Rules.Provinces) > 0 {
+		bad("committee.region", "the dues table has provincial rules, so the region must start with a province (e.g. 安徽省六安市), got %q", c.Committee.Region)
 	}
 	return errors.Join(errs...)
 }
