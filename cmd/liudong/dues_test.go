@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -189,5 +190,24 @@ func TestDuesReport(t *testing.T) {
 	}
 	if code := run(ctx, []string{"dues", "bogus"}, &stdout, &stderr, environ); code != 2 {
 		t.Errorf("bad subcommand: exit %d", code)
+	}
+}
+
+func TestBadDuesRulesRefused(t *testing.T) {
+	bad := filepath.Join(t.TempDir(), "dues.yaml")
+	if err := os.WriteFile(bad, []byte("source: 中组发〔2008〕3号\nrounding: nearest\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env := []string{"LIUDONG_SECRET_KEY=" + testenv.SecretKey, "LIUDONG_DUES_RULES_FILE=" + bad}
+	for _, cmd := range []string{"serve", "migrate", "dues"} {
+		var stdout, stderr bytes.Buffer
+		args := []string{cmd}
+		if cmd == "dues" {
+			args = append(args, "report")
+		}
+		code := run(context.Background(), args, &stdout, &stderr, env)
+		if code != 1 || !strings.Contains(stderr.String(), "dues.rules_file") || !strings.Contains(stderr.String(), "rounding：取整方式") {
+			t.Errorf("%s with bad rules: exit %d, %s", cmd, code, stderr.String())
+		}
 	}
 }

@@ -323,3 +323,46 @@ func randomHistory(t *testing.T, f *fixture, rng *rand.Rand, memberID int64, bas
 		m = to.Add(1)
 	}
 }
+
+// TestProvincialRule: the committee's region selects the provincial rule, and the assessment
+// keeps it as its basis.
+func TestProvincialRule(t *testing.T) {
+	f := newFixture(t)
+	rules := dues.DefaultRules()
+	rules.Provinces["安徽省"] = dues.ProvinceRules{Source: "安徽省委组织部文件", Categories: map[dues.Category]dues.CategoryRule{
+		dues.Farmer: {Flat: 50},
+	}}
+	if err := rules.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	anhui := New(f.st, rules, "安徽省六安市", shanghai)
+	farmer, worker := f.member("农民", 0), f.member("在职", 4000_00)
+	for _, tt := range []struct {
+		s       *Service
+		m       store.Member
+		monthly dues.Fen
+		explain string
+	}{
+		{anhui, farmer, 50, "农民，按安徽省规定每月0.50元"},
+		{anhui, worker, 40_00, "在职，税后月收入4,000.00元，按1%计，每月40.00元"},
+	} {
+		a, err := tt.s.Account(f.ctx, tt.m.ID, ym(2026, 11))
+		if err != nil {
+			t.Fatal(err)
+		}
+		cur := a.InForce(ym(2026, 11))
+		if cur == nil || cur.Monthly != tt.monthly || cur.Assessment().Explain() != tt.explain {
+			t.Errorf("%s: %+v", tt.m.Name, cur)
+		}
+	}
+	// The same rules for a committee elsewhere: the national amount.
+	elsewhere := New(f.st, rules, "浙江省杭州市", shanghai)
+	other := f.member("农民", 0)
+	a, err := elsewhere.Account(f.ctx, other.ID, ym(2026, 11))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cur := a.InForce(ym(2026, 11)); cur.Monthly != 20 || cur.Province != "" || cur.Source != dues.NationalSource {
+		t.Errorf("elsewhere: %+v", cur)
+	}
+}
