@@ -58,8 +58,8 @@ func (t *Totals) add(o Totals) {
 }
 
 // Report builds the yearly collection of org and every unit under it, counting months up to
-// the current month when year is this year. Four statements load every record; the ledger
-// arithmetic is the same as in chat.
+// the current month when year is this year. After the assessments due by today are made, four
+// statements load every record; the ledger arithmetic is the same as in chat.
 func (s *Service) Report(ctx context.Context, org store.OrgUnit, year int, today dues.Month) (Report, error) {
 	r := Report{Org: org, Year: year, Through: dues.Month{Year: year, Month: 12}}
 	switch {
@@ -69,6 +69,10 @@ func (s *Service) Report(ctx context.Context, org store.OrgUnit, year int, today
 		r.Through = today
 	case !r.Through.Valid():
 		return r, refuse("年份不合理：%d", year)
+	}
+	// The assessments due by today are made first, as for any other look at the dues.
+	if _, err := s.AssessDue(ctx, today, []store.OrgUnit{org}); err != nil {
+		return r, err
 	}
 	books, err := s.st.DuesBooksUnder(ctx, []store.OrgUnit{org})
 	if err != nil {
