@@ -16,6 +16,7 @@ import (
 	"liudong/internal/archive"
 	"liudong/internal/cert"
 	"liudong/internal/config"
+	"liudong/internal/dues/collect"
 	"liudong/internal/location"
 	"liudong/internal/member"
 	"liudong/internal/notify"
@@ -52,6 +53,7 @@ type App struct {
 	Groups *notify.Groups
 	Alerts *alerts.Service
 	Jobs   *schedule.Registry
+	Dues   *collect.Service
 }
 
 // Open connects to PostgreSQL and Redis and builds the app.
@@ -108,6 +110,7 @@ func New(cfg config.Config, log *slog.Logger, st *store.Store, rdb redis.Univers
 	a.Alerts = alerts.New(st, a.Groups, cfg, log)
 	a.Jobs = schedule.NewRegistry()
 	a.Alerts.RegisterJobs(a.Jobs)
+	a.Dues = collect.New(st, cfg.Dues.Rules, cfg.Committee.Region, a.Cfg.Location())
 	a.Router = bot.NewRouter(a.Sessions, log)
 	a.Router.Use(bot.NewMetrics(a.Metrics).Middleware(), a.persist, a.identify, bot.Serialise(), a.audit)
 	if a.Whereabouts, err = whereabouts.New(st, cfg); err != nil {
@@ -145,6 +148,7 @@ func (a *App) register() {
 	a.Alerts.Register(r)
 	absence.Register(r, a.Store)
 	a.Groups.Register(r)
+	collect.Register(r, a.Store, a.Dues)
 }
 
 // registerWhereabouts adds location updates, departures and returns, organizational life and

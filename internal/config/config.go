@@ -20,6 +20,7 @@ import (
 	"github.com/robfig/cron/v3"
 	"gopkg.in/yaml.v3"
 
+	"liudong/internal/dues"
 	"liudong/internal/location"
 )
 
@@ -49,6 +50,7 @@ type Config struct {
 	LocationUpdates LocationUpdates `yaml:"location"`
 	Certificate     Certificate     `yaml:"certificate"`
 	Schedule        Schedule        `yaml:"schedule"`
+	Dues            Dues            `yaml:"dues"`
 
 	loc *time.Location
 }
@@ -197,6 +199,15 @@ type Certificate struct {
 	ValidMonths int `yaml:"valid_months"`
 	// ReviewMonths between annual reviews (年审).
 	ReviewMonths int `yaml:"review_months"`
+}
+
+// Dues is the Party dues table in force.
+type Dues struct {
+	// RulesFile is the dues table (configs/dues.yaml; a relative path is taken from the working
+	// directory). Empty means the national rule of 中组发〔2008〕3号, built in.
+	RulesFile string `yaml:"rules_file"`
+	// Rules is the table itself: loaded from RulesFile by Validate.
+	Rules dues.Rules `yaml:"-"`
 }
 
 // Default returns the configuration used when a key is not set anywhere.
@@ -444,6 +455,24 @@ func (c *Config) Validate() error {
 	}
 	if m := c.Schedule.Transfer.Months; m < 1 || m > 36 {
 		bad("schedule.transfer.months", "want between 1 and 36, got %d", m)
+	}
+	switch {
+	case c.Dues.RulesFile != "":
+		r, err := dues.LoadRules(c.Dues.RulesFile)
+		if err != nil {
+			bad("dues.rules_file", "%v", err)
+		} else {
+			c.Dues.Rules = r
+		}
+	case c.Dues.Rules.Categories == nil:
+		c.Dues.Rules = dues.DefaultRules()
+	default:
+		if err := c.Dues.Rules.Validate(); err != nil {
+			bad("dues.rules_file", "%v", err)
+		}
+	}
+	if _, ok := dues.NormalizeProvince(c.Committee.Region); !ok && len(c.Dues.Rules.Provinces) > 0 {
+		bad("committee.region", "the dues table has provincial rules, so the region must start with a province (e.g. 安徽省六安市), got %q", c.Committee.Region)
 	}
 	return errors.Join(errs...)
 }

@@ -102,17 +102,9 @@ func (l Ledger) Status(today Month) (Status, error) {
 		s.Current = MonthDue{today, due}
 		s.CurrentSettled = due == 0 || b.paidBy[today] != 0
 	}
-	// Terminates: only finitely many months are paid or waived.
-	m := b.start
-	for {
-		due, err := b.due(m)
-		if err != nil {
-			return Status{}, err
-		}
-		if due > 0 && b.paidBy[m] == 0 {
-			break
-		}
-		m = m.Add(1)
+	m, err := b.firstUnsettled(b.start)
+	if err != nil {
+		return Status{}, err
 	}
 	if m != b.start {
 		s.PaidThrough = m.Add(-1)
@@ -288,15 +280,9 @@ func (b *book) due(m Month) (Fen, error) {
 	if m.Before(b.start) {
 		return 0, nil
 	}
-	var monthly Fen
-	for _, t := range b.terms {
-		if t.From.After(m) {
-			break
-		}
-		monthly = t.Monthly
-	}
-	if monthly == 0 {
-		return 0, fmt.Errorf("%s尚无党费核定标准", m)
+	monthly, err := b.assessed(m)
+	if err != nil {
+		return 0, err
 	}
 	for _, e := range b.exemptions {
 		if !e.Covers(m) {
@@ -305,10 +291,9 @@ func (b *book) due(m Month) (Fen, error) {
 		if e.Kind == Waive {
 			return 0, nil
 		}
-		if e.ReducedTo >= monthly {
-			return 0, fmt.Errorf("%s减交后金额%s应低于核定金额%s", m, e.ReducedTo, monthly)
-		}
-		return e.ReducedTo, nil
+		// A reduction never raises the dues: a later, lower assessment
+		// (the yearly one, say) prevails over it.
+		return min(e.ReducedTo, monthly), nil
 	}
 	return monthly, nil
 }
@@ -329,4 +314,150 @@ func (b *book) dueFor(from, to Month) (Fen, error) {
 		sum += due
 	}
 	return sum, nil
+}
+
+// Supersede turns assessments in the order they were made into the terms in
+// force: each applies from its month on and replaces every earlier-made one
+// from that month on. So a re-assessment back-dated to June replaces one made
+// for November, and next year's assessment leaves this year's alone.
+func Supersede(made []Assessed) []Assessed {
+	var terms []Assessed
+	for _, a := range made {
+		terms = slices.DeleteFunc(terms, func(t Assessed) bool { return !t.From.Before(a.From) })
+		terms = append(terms, a)
+	}
+	return terms
+}
+
+// StartMonth is the first month dues are owed.
+func (l Ledger) StartMonth() (Month, error) {
+	b, err := l.book()
+	if err != nil {
+		return Month{}, err
+	}
+	return b.start, nil
+}
+
+// FirstUnsettled is the first month from the start that is neither paid nor
+// waived: where "3个月" of a payment begins.
+func (l Ledger) FirstUnsettled() (Month, error) {
+	b, err := l.book()
+	if err != nil {
+		return Month{}, err
+	}
+	return b.firstUnsettled(b.start)
+}
+
+func (b *book) firstUnsettled(m Month) (Month, error) {
+	// Terminates: only finitely many months are paid or waived.
+	for {
+		due, err := b.due(m)
+		if err != nil {
+			return Month{}, err
+		}
+		if due > 0 && b.paidBy[m] == 0 {
+			return m, nil
+		}
+		m = m.Add(1)
+	}
+}
+
+// MonthState is one month of a ledger.
+type MonthState struct {
+	Month    Month
+	Assessed Fen  // monthly amount in force; 0 before the start
+	Due      Fen  // after exemptions
+	Waived   bool // due is 0 by an exemption
+	Payment  int64
+	Paid     Fen // the share of Payment's amount that falls on this month
+}
+
+// Months returns the months from..to. A payment's amount is shared among the
+// months it covers in proportion to their dues (equally when none is due),
+// the remainder in 分 going to its last month, so the shares add up exactly.
+func (l Ledger) Months(from, to Month) ([]MonthState, error) {
+	if err := checkMonths(Payment{From: from, To: to}); err != nil {
+		return nil, err
+	}
+	b, err := l.book()
+	if err != nil {
+		return nil, err
+	}
+	shares := map[Month]Fen{}
+	for _, id := range b.livePayments() {
+		p := b.byID[id]
+		if p.To.Before(from) || p.From.After(to) {
+			continue
+		}
+		if err := b.share(p, shares); err != nil {
+			return nil, err
+		}
+	}
+	var out []MonthState
+	for m := from; !m.After(to); m = m.Add(1) {
+		st := MonthState{Month: m, Payment: b.paidBy[m], Paid: shares[m]}
+		if !m.Before(b.start) {
+			if st.Assessed, err = b.assessed(m); err != nil {
+				return nil, err
+			}
+		}
+		if st.Due, err = b.due(m); err != nil {
+			return nil, err
+		}
+		st.Waived = st.Assessed > 0 && st.Due == 0
+		out = append(out, st)
+	}
+	return out, nil
+}
+
+// livePayments lists the IDs of payments not reversed, in ID order.
+func (b *book) livePayments() []int64 {
+	var ids []int64
+	for _, id := range b.paidBy {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	return slices.Compact(ids)
+}
+
+func (b *book) share(p Payment, into map[Month]Fen) error {
+	n := p.To.Sub(p.From) + 1
+	dues := make([]Fen, n)
+	var total Fen
+	for i := range n {
+		d, err := b.due(p.From.Add(i))
+		if err != nil {
+			return err
+		}
+		dues[i], total = d, total+d
+	}
+	var given Fen
+	for i := range n {
+		var s Fen
+		if total > 0 {
+			s = Fen(int64(p.Amount) * int64(dues[i]) / int64(total))
+		} else {
+			s = p.Amount / Fen(n)
+		}
+		if i == n-1 {
+			s = p.Amount - given
+		}
+		into[p.From.Add(i)] += s
+		given += s
+	}
+	return nil
+}
+
+func (b *book) assessed(m Month) (Fen, error) {
+	var monthly Fen
+	for _, t := range b.terms {
+		if t.From.After(m) {
+			break
+		}
+		monthly = t.Monthly
+	}
+	if monthly == 0 {
+		return 0, fmt.Errorf("%s尚无党费核定标准", m)
+	}
+	return monthly, nil
 }

@@ -1,9 +1,11 @@
 package dues
 
 import (
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -88,39 +90,65 @@ func ParseMonth(s string) (Month, error) {
 // "2026-10至2026-12"), or a count ("3个月", "三个月") starting at first,
 // which the caller sets to the member's first unpaid month.
 func ParseMonths(s string, first Month) (from, to Month, err error) {
+	sp, err := ParseMonthSpan(s)
+	if err != nil {
+		return Month{}, Month{}, err
+	}
+	return sp.Resolve(first)
+}
+
+// MonthSpan is months as typed: a range, or a number of months whose first
+// month the caller decides (Count > 0, From and To zero).
+type MonthSpan struct {
+	From, To Month
+	Count    int
+}
+
+// ParseMonthSpan parses what ParseMonths does, leaving a count unresolved.
+func ParseMonthSpan(s string) (MonthSpan, error) {
 	t := normalizeMonthText(s)
 	if g := monthCountRe.FindStringSubmatch(t); g != nil {
 		n, ok := parseCount(g[1])
 		if !ok || n < 1 || n > 24 {
-			return Month{}, Month{}, fmt.Errorf("月数不合理：“%s”，应为1到24个月", s)
+			return MonthSpan{}, fmt.Errorf("月数不合理：“%s”，应为1到24个月", s)
 		}
-		if !first.Valid() {
-			return Month{}, Month{}, errors.New("无法确定从哪个月开始，请写明月份，如2026年11月-2027年1月")
-		}
-		return first, first.Add(n - 1), nil
+		return MonthSpan{Count: n}, nil
 	}
 	if g := singleMonthRe.FindStringSubmatch(t); g != nil {
 		m, err := monthFromGroups(s, g[1], g[2]+g[3])
-		return m, m, err
+		return MonthSpan{From: m, To: m}, err
 	}
 	g := monthRangeRe.FindStringSubmatch(t)
 	if g == nil {
-		return Month{}, Month{}, fmt.Errorf("月份格式不对：“%s”，请写成如2026年11月、2026年10月-12月或3个月", s)
+		return MonthSpan{}, fmt.Errorf("月份格式不对：“%s”，请写成如2026年11月、2026年10月-12月或3个月", s)
 	}
-	if from, err = monthFromGroups(s, g[1], g[2]+g[3]); err != nil {
-		return Month{}, Month{}, err
+	from, err := monthFromGroups(s, g[1], g[2]+g[3])
+	if err != nil {
+		return MonthSpan{}, err
 	}
 	toYear := g[4]
 	if toYear == "" {
 		toYear = g[1]
 	}
-	if to, err = monthFromGroups(s, toYear, g[5]+g[6]+g[7]); err != nil {
-		return Month{}, Month{}, err
+	to, err := monthFromGroups(s, toYear, g[5]+g[6]+g[7])
+	if err != nil {
+		return MonthSpan{}, err
 	}
 	if to.Before(from) {
-		return Month{}, Month{}, fmt.Errorf("起止月份颠倒：“%s”", s)
+		return MonthSpan{}, fmt.Errorf("起止月份颠倒：“%s”", s)
 	}
-	return from, to, nil
+	return MonthSpan{From: from, To: to}, nil
+}
+
+// Resolve returns the span's months, a count starting at first.
+func (sp MonthSpan) Resolve(first Month) (from, to Month, err error) {
+	if sp.Count == 0 {
+		return sp.From, sp.To, nil
+	}
+	if !first.Valid() {
+		return Month{}, Month{}, errors.New("无法确定从哪个月开始，请写明月份，如2026年11月-2027年1月")
+	}
+	return first, first.Add(sp.Count - 1), nil
 }
 
 func normalizeMonthText(s string) string {
@@ -167,4 +195,67 @@ func parseCount(s string) (int, bool) {
 		return 10*a + b, ok1 && ok2
 	}
 	return 0, false
+}
+
+// FormatMonthList formats months (in any order) as runs: "2026年3月、2026年5月-7月".
+func FormatMonthList(ms []Month) string {
+	if len(ms) == 0 {
+		return ""
+	}
+	sorted := slices.Clone(ms)
+	slices.SortFunc(sorted, func(a, b Month) int { return a.Sub(b) })
+	sorted = slices.Compact(sorted)
+	var parts []string
+	from := sorted[0]
+	for i := 1; i <= len(sorted); i++ {
+		if i < len(sorted) && sorted[i] == sorted[i-1].Add(1) {
+			continue
+		}
+		parts = append(parts, FormatMonths(from, sorted[i-1]))
+		if i < len(sorted) {
+			from = sorted[i]
+		}
+	}
+	return strings.Join(parts, "、")
+}
+
+// Date returns the first day of m, as a date column holds it.
+func (m Month) Date() time.Time { return time.Date(m.Year, m.Month, 1, 0, 0, 0, 0, time.UTC) }
+
+// Value stores m in a date column as its first day; the zero Month is NULL.
+func (m Month) Value() (driver.Value, error) {
+	if m.IsZero() {
+		return nil, nil
+	}
+	return fmt.Sprintf("%04d-%02d-01", m.Year, int(m.Month)), nil
+}
+
+// Scan reads a date column (NULL reads as the zero Month).
+func (m *Month) Scan(src any) error {
+	switch v := src.(type) {
+	case nil:
+		*m = Month{}
+	case time.Time:
+		*m = Month{v.Year(), v.Month()}
+	case string:
+		return m.scanText(v)
+	case []byte:
+		return m.scanText(string(v))
+	default:
+		return fmt.Errorf("dues: cannot read %T as a month", src)
+	}
+	return nil
+}
+
+func (m *Month) scanText(s string) error {
+	text := strings.TrimSpace(s)
+	if len(text) > 10 {
+		text = text[:10] // "2026-11-01T00:00:00Z"
+	}
+	t, err := time.Parse("2006-01-02", text)
+	if err != nil {
+		return fmt.Errorf("dues: cannot read %q as a month", s)
+	}
+	*m = Month{t.Year(), t.Month()}
+	return nil
 }
