@@ -1,0 +1,309 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/lib/pq"
+)
+
+// StatsParams says which members the statistics count and how they are bucketed. The caller
+// (internal/stats) owns the vocabulary and the bands: every list fixes the order of the
+// matching counts in StatsBreakdown.
+type StatsParams struct {
+	// Path is an org unit's path: its whole subtree is counted.
+	Path string
+	// At is the report date (its calendar date).
+	At time.Time
+	// HomeProvince is the two-digit GB/T 2260 province prefix of the committee: a departure
+	// whose province code starts with it is 省内.
+	HomeProvince string
+	// AwayMonths: a departure at least this many months old at At counts as long away.
+	AwayMonths int
+	// AgeBounds are the lower bounds of every age band but the first, ascending
+	// (width_bucket): {35, 45} makes <35, 35–44, ≥45. The age is taken at At.
+	AgeBounds                                []int
+	Genders, Educations, Categories, Reasons []string
+}
+
+// Region buckets of StatsBreakdown.ByRegion.
+const (
+	RegionHome    = 0 // 省内
+	RegionAway    = 1 // 省外
+	RegionUnknown = 2 // the departure has no province code
+)
+
+// StatsBreakdown counts one kind of mobile member (流出 or 流入).
+type StatsBreakdown struct {
+	Count       int64
+	ByGender    []int64
+	ByAge       []int64 // len(AgeBounds)+1
+	ByEducation []int64
+	ByCategory  []int64
+	// Departure facts, for 流出 only.
+	ByReasonGender []int64 // Reasons × Genders, reason-major
+	ByRegion       []int64 // RegionHome, RegionAway, RegionUnknown
+	LongAway       int64   // away AwayMonths or more
+}
+
+// StatsRow is the counts of the members whose formal relationship is held by one org unit
+// (StatsByUnit) or by any unit of a subtree (StatsSummary).
+type StatsRow struct {
+	OrgUnitID int64
+	// Members counts the unit's own members: 流入 members (relationship elsewhere) excluded.
+	Members int64
+	// Out counts the members away at the report date (流出), In the 流入 members.
+	Out, In StatsBreakdown
+	// MarkedNotAway counts members marked 流出 on the roster who are not away at the report
+	// date: no departure on record, or one starting later, or returned (StatsSummary only).
+	MarkedNotAway int64
+}
+
+func newStatsRow(p StatsParams) StatsRow {
+	var r StatsRow
+	for _, b := range []*StatsBreakdown{&r.Out, &r.In} {
+		b.ByGender = make([]int64, len(p.Genders))
+		b.ByAge = make([]int64, len(p.AgeBounds)+1)
+		b.ByEducation = make([]int64, len(p.Educations))
+		b.ByCategory = make([]int64, len(p.Categories))
+		b.ByReasonGender = make([]int64, len(p.Reasons)*len(p.Genders))
+		b.ByRegion = make([]int64, 3)
+	}
+	return r
+}
+
+// Kinds of the counted rows.
+const (
+	statsOut = iota
+	statsIn
+	statsAll    // every member of the subtree
+	statsMarked // members marked 流出
+)
+
+// statsMobile is the common part of the statements: "mobile" has one row per mobile member
+// of the subtree at $1 as of $2: kind (statsOut, statsIn), branch and coded attributes.
+// "away" is the departure open at the report date: departed on or before it and not returned
+// by it; should history overlap, the latest.
+const statsMobile = `
+	WITH away AS (
+		SELECT DISTINCT ON (d.member_id) d.member_id, d.reason, d.province_code, d.departed_on
+		FROM departures d
+		WHERE d.departed_on <= $2::date AND (d.returned_on IS NULL OR d.returned_on > $2::date)
+		ORDER BY d.member_id, d.departed_on DESC, d.id DESC
+	),
+	members_at AS (
+		SELECT m.branch_id, 0 AS k, m.mobility = '流出' AS marked, m.gender, m.birth_date, m.education,
+			m.category, a.reason, a.province_code, a.departed_on
+		FROM away a JOIN members m ON m.id = a.member_id
+		WHERE m.mobility <> '流入' AND m.branch_id IN (SELECT id FROM org_units WHERE path LIKE $1 || '%')
+		UNION ALL
+		SELECT m.branch_id, 1, false, m.gender, m.birth_date, m.education, m.category, NULL, NULL, NULL
+		FROM members m
+		WHERE m.mobility = '流入' AND m.branch_id IN (SELECT id FROM org_units WHERE path LIKE $1 || '%')
+	),
+	mobile AS (
+		SELECT branch_id, k, marked,
+			array_position($4::text[], gender) - 1 AS g,
+			array_position($7::text[], reason) - 1 AS r,
+			width_bucket(date_part('year', age($2::date, birth_date))::int, $3::int[]) AS a,
+			array_position($5::text[], education) - 1 AS e,
+			array_position($6::text[], category) - 1 AS c,
+			CASE WHEN k = 0 THEN
+				CASE WHEN province_code = '' THEN 2 WHEN left(province_code, 2) = $8 THEN 0 ELSE 1 END
+			END AS p,
+			departed_on <= ($2::date - make_interval(months => $9))::date AS long_away
+		FROM members_at
+	)`
+
+func statsArgs(p StatsParams) []any {
+	return []any{p.Path, p.At.Format(time.DateOnly), pq.Array(p.AgeBounds), pq.Array(p.Genders),
+		pq.Array(p.Educations), pq.Array(p.Categories), pq.Array(p.Reasons), p.HomeProvince, p.AwayMonths}
+}
+
+func (p StatsParams) check() error {
+	if len(p.HomeProvince) != 2 || p.AwayMonths < 0 || len(p.Genders) == 0 {
+		return fmt.Errorf("store: stats: a two-digit home province, the away months and the vocabulary are required")
+	}
+	return nil
+}
+
+// statsTx runs fn in a read-only transaction tuned for the counting statements: they are cheap
+// to run but costly to compile with JIT (seconds, for their many expressions), and hashing the
+// mobile members wants more than the default work_mem.
+func (s *Store) statsTx(ctx context.Context, fn func(tx *Store) error) error {
+	return s.InTx(ctx, func(tx *Store) error {
+		if _, err := tx.q.ExecContext(ctx, `SET LOCAL jit = off; SET LOCAL work_mem = '64MB'`); err != nil {
+			return wrap("prepare statistics", err)
+		}
+		return fn(tx)
+	})
+}
+
+// StatsSummary counts the members of the subtree at p.Path: its members, its outflow members
+// (away at the report date) and its inflow members (mobility 流入), broken down for the 基本情况
+// report. One statement: the mobile members are grouped by every coded attribute at once (a
+// few thousand groups however many members), and the groups are summed up here.
+func (s *Store) StatsSummary(ctx context.Context, p StatsParams) (StatsRow, error) {
+	if err := p.check(); err != nil {
+		return StatsRow{}, err
+	}
+	r := newStatsRow(p)
+	query := statsMobile + `
+		SELECT k, marked, g, r, a, e, c, p, long_away, count(*) AS n FROM mobile
+		GROUP BY k, marked, g, r, a, e, c, p, long_away
+		UNION ALL
+		SELECT ` + fmt.Sprint(statsAll) + `, false, NULL, NULL, NULL, NULL, NULL, NULL, NULL, count(*)
+		FROM members m WHERE m.branch_id IN (SELECT id FROM org_units WHERE path LIKE $1 || '%')
+		UNION ALL
+		SELECT ` + fmt.Sprint(statsMarked) + `, true, NULL, NULL, NULL, NULL, NULL, NULL, NULL, count(*)
+		FROM members m WHERE m.mobility = '流出' AND m.branch_id IN (SELECT id FROM org_units WHERE path LIKE $1 || '%')`
+	var all, marked, markedAway int64
+	err := s.statsTx(ctx, func(tx *Store) error {
+		rows, err := tx.q.QueryxContext(ctx, query, statsArgs(p)...)
+		if err != nil {
+			return wrap("count statistics", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var k int
+			var isMarked bool
+			var g, rs, a, e, c, reg *int
+			var long *bool
+			var n int64
+			if err := rows.Scan(&k, &isMarked, &g, &rs, &a, &e, &c, &reg, &long, &n); err != nil {
+				return wrap("read statistics", err)
+			}
+			switch k {
+			case statsAll:
+				all = n
+				continue
+			case statsMarked:
+				marked = n
+				continue
+			}
+			b := &r.Out
+			if k == statsIn {
+				b = &r.In
+			}
+			b.Count += n
+			add(b.ByGender, g, n)
+			add(b.ByAge, a, n)
+			add(b.ByEducation, e, n)
+			add(b.ByCategory, c, n)
+			if k == statsOut {
+				if isMarked {
+					markedAway += n
+				}
+				if rs != nil && g != nil {
+					i := *rs*len(p.Genders) + *g
+					add(b.ByReasonGender, &i, n)
+				}
+				add(b.ByRegion, reg, n)
+				if long != nil && *long {
+					b.LongAway += n
+				}
+			}
+		}
+		return wrap("read statistics", rows.Err())
+	})
+	r.Members = all - r.In.Count
+	r.MarkedNotAway = marked - markedAway
+	return r, err
+}
+
+// add counts n in bucket *i when the bucket is known and in range.
+func add(counts []int64, i *int, n int64) {
+	if i != nil && *i >= 0 && *i < len(counts) {
+		counts[*i] += n
+	}
+}
+
+// StatsByUnit counts like StatsSummary, for every org unit of the subtree that holds members
+// itself (the official tables' rows), in one statement: the per-unit counts are FILTERed
+// aggregates over the coded mobile members, gathered into arrays. MarkedNotAway is not set.
+func (s *Store) StatsByUnit(ctx context.Context, p StatsParams) ([]StatsRow, error) {
+	if err := p.check(); err != nil {
+		return nil, err
+	}
+	nAge, nG, nE, nC := len(p.AgeBounds)+1, len(p.Genders), len(p.Educations), len(p.Categories)
+	query := statsMobile + `,
+	counted AS (
+		SELECT branch_id,
+			count(*) FILTER (WHERE k = 0) AS out_count,
+			` + countsArray("k = 0", "r * "+fmt.Sprint(nG)+" + g", len(p.Reasons)*nG) + ` AS out_rg,
+			` + countsArray("k = 0", "a", nAge) + ` AS out_age,
+			` + countsArray("k = 0", "e", nE) + ` AS out_edu,
+			` + countsArray("k = 0", "c", nC) + ` AS out_cat,
+			` + countsArray("k = 0", "p", 3) + ` AS out_region,
+			count(*) FILTER (WHERE k = 0 AND long_away) AS out_long,
+			count(*) FILTER (WHERE k = 1) AS in_count,
+			` + countsArray("k = 1", "g", nG) + ` AS in_gender,
+			` + countsArray("k = 1", "a", nAge) + ` AS in_age,
+			` + countsArray("k = 1", "e", nE) + ` AS in_edu,
+			` + countsArray("k = 1", "c", nC) + ` AS in_cat
+		FROM mobile GROUP BY branch_id
+	),
+	totals AS (
+		SELECT m.branch_id, count(*) AS n
+		FROM members m WHERE m.branch_id IN (SELECT id FROM org_units WHERE path LIKE $1 || '%')
+		GROUP BY m.branch_id
+	)
+	SELECT t.branch_id, t.n - COALESCE(c.in_count, 0),
+		COALESCE(c.out_count, 0), c.out_rg, c.out_age, c.out_edu, c.out_cat, c.out_region, COALESCE(c.out_long, 0),
+		COALESCE(c.in_count, 0), c.in_gender, c.in_age, c.in_edu, c.in_cat
+	FROM totals t LEFT JOIN counted c ON c.branch_id = t.branch_id
+	ORDER BY t.branch_id`
+	var out []StatsRow
+	err := s.statsTx(ctx, func(tx *Store) error {
+		rows, err := tx.q.QueryxContext(ctx, query, statsArgs(p)...)
+		if err != nil {
+			return wrap("count statistics by org unit", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			r := newStatsRow(p)
+			o, i := &r.Out, &r.In
+			if err := rows.Scan(&r.OrgUnitID, &r.Members,
+				&o.Count, arr(&o.ByReasonGender), arr(&o.ByAge), arr(&o.ByEducation), arr(&o.ByCategory),
+				arr(&o.ByRegion), &o.LongAway,
+				&i.Count, arr(&i.ByGender), arr(&i.ByAge), arr(&i.ByEducation), arr(&i.ByCategory)); err != nil {
+				return wrap("read statistics by org unit", err)
+			}
+			pad(&o.ByReasonGender, len(p.Reasons)*nG)
+			pad(&o.ByRegion, 3)
+			for _, b := range []*StatsBreakdown{o, i} {
+				pad(&b.ByAge, nAge)
+				pad(&b.ByEducation, nE)
+				pad(&b.ByCategory, nC)
+			}
+			pad(&i.ByGender, nG)
+			for k, n := range o.ByReasonGender {
+				o.ByGender[k%nG] += n
+			}
+			out = append(out, r)
+		}
+		return wrap("read statistics by org unit", rows.Err())
+	})
+	return out, err
+}
+
+// countsArray is an array of n counts: element i counts the rows matching cond whose code is i.
+func countsArray(cond, code string, n int) string {
+	parts := make([]string, n)
+	for i := range n {
+		parts[i] = fmt.Sprintf(`count(*) FILTER (WHERE %s AND %s = %d)`, cond, code, i)
+	}
+	return "ARRAY[" + strings.Join(parts, ", ") + "]"
+}
+
+// arr scans a bigint[] (NULL: empty).
+func arr(a *[]int64) *pq.Int64Array { return (*pq.Int64Array)(a) }
+
+// pad makes a missing (NULL) array n zeros.
+func pad(a *[]int64, n int) {
+	if len(*a) != n {
+		*a = make([]int64, n)
+	}
+}
