@@ -17,6 +17,7 @@ import (
 	"liudong/internal/roster"
 	"liudong/internal/secret"
 	"liudong/internal/session"
+	"liudong/internal/stats"
 	"liudong/internal/store"
 )
 
@@ -31,6 +32,7 @@ type App struct {
 	Router   *bot.Router
 	Metrics  *prometheus.Registry
 	Binding  *member.Binding
+	Stats    *stats.Service
 }
 
 // Open connects to PostgreSQL and Redis and builds the app.
@@ -74,6 +76,9 @@ func New(cfg config.Config, log *slog.Logger, st *store.Store, rdb redis.Univers
 		Metrics:  prometheus.NewRegistry(),
 	}
 	a.Binding = member.NewBinding(st, box, rdb, cfg.RedisPrefix, cfg.Binding)
+	if a.Stats, err = stats.New(st, cfg, log); err != nil {
+		return nil, fmt.Errorf("app: %w", err)
+	}
 	a.Router = bot.NewRouter(a.Sessions, log)
 	a.Router.Use(bot.NewMetrics(a.Metrics).Middleware(), a.persist, a.identify, bot.Serialise(), a.audit)
 	a.register()
@@ -97,6 +102,7 @@ func (a *App) register() {
 		},
 	})
 	member.Register(r, a.Store, a.Binding)
+	stats.Register(r, a.Stats)
 }
 
 // RoundCoord keeps two decimals of a coordinate (about 1 km): enough for a city, not a home.

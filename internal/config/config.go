@@ -37,6 +37,7 @@ type Config struct {
 	Messages  Messages  `yaml:"messages"`
 	Session   Session   `yaml:"session"`
 	Notify    Notify    `yaml:"notify"`
+	Stats     Stats     `yaml:"stats"`
 
 	loc *time.Location
 }
@@ -81,6 +82,16 @@ type Session struct {
 type Notify struct {
 	PollInterval time.Duration `yaml:"poll_interval"`
 	MaxAttempts  int           `yaml:"max_attempts"`
+}
+
+// Stats configures the 基本情况 report (internal/stats).
+type Stats struct {
+	// Font is a CJK font file (TTF, OTF or TTC) for the chart; empty searches the usual system
+	// places (Debian: fonts-wqy-microhei, fonts-noto-cjk); "none" sends no chart.
+	Font string `yaml:"font"`
+	// HomeProvince is the committee's province as a GB/T 2260 code (34 or 340000), the reference
+	// for 省内/省外; empty reads it from committee.region.
+	HomeProvince string `yaml:"home_province"`
 }
 
 // Default returns the configuration used when a key is not set anywhere.
@@ -214,7 +225,28 @@ func (c *Config) Validate() error {
 	if c.Notify.MaxAttempts < 1 {
 		bad("notify.max_attempts", "want at least 1, got %d", c.Notify.MaxAttempts)
 	}
+	if f := c.Stats.Font; f != "" && f != "none" {
+		if st, err := os.Stat(f); err != nil || st.IsDir() {
+			bad("stats.font", "no font file at %q (install fonts-wqy-microhei, or leave empty to search, or none)", f)
+		}
+	}
+	if h := c.Stats.HomeProvince; h != "" && !isProvinceCode(h) {
+		bad("stats.home_province", "want a GB/T 2260 province code such as 34 or 340000, got %q", h)
+	}
 	return errors.Join(errs...)
+}
+
+// isProvinceCode reports a two-digit province code, or a six-digit one ending in 0000.
+func isProvinceCode(s string) bool {
+	if len(s) != 2 && !(len(s) == 6 && strings.HasSuffix(s, "0000")) {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return s[0] >= '1' && s[0] <= '8'
 }
 
 // DecodeKey reads a 32-byte key written as 64 hex digits or as base64.
