@@ -83,21 +83,20 @@ const (
 )
 
 // statsMobile is the common part of the statements: "mobile" has one row per mobile member
-// of the subtree at $1 as of $2: kind (statsOut, statsIn), branch and coded attributes.
-// "away" is the departure open at the report date: departed on or before it and not returned
-// by it; should history overlap, the latest.
+// of the subtree at $1 as of $2: kind (statsOut, statsIn), branch and coded attributes. An
+// outflow member has a departure open at the report date: departed on or before it and not
+// returned by it (should history overlap, the latest counts). The join starts from the
+// subtree's members, so that a branch's report reads only its own members' departures.
 const statsMobile = `
-	WITH away AS (
-		SELECT DISTINCT ON (d.member_id) d.member_id, d.reason, d.province_code, d.departed_on
-		FROM departures d
-		WHERE d.departed_on <= $2::date AND (d.returned_on IS NULL OR d.returned_on > $2::date)
-		ORDER BY d.member_id, d.departed_on DESC, d.id DESC
-	),
-	members_at AS (
-		SELECT m.branch_id, 0 AS k, m.mobility = '流出' AS marked, m.gender, m.birth_date, m.education,
-			m.category, a.reason, a.province_code, a.departed_on
-		FROM away a JOIN members m ON m.id = a.member_id
-		WHERE m.mobility <> '流入' AND m.branch_id IN (SELECT id FROM org_units WHERE path LIKE $1 || '%')
+	WITH members_at AS (
+		SELECT * FROM (
+			SELECT DISTINCT ON (m.id) m.branch_id, 0 AS k, m.mobility = '流出' AS marked, m.gender, m.birth_date,
+				m.education, m.category, d.reason, d.province_code, d.departed_on
+			FROM members m JOIN departures d ON d.member_id = m.id
+			WHERE m.mobility <> '流入' AND m.branch_id IN (SELECT id FROM org_units WHERE path LIKE $1 || '%')
+				AND d.departed_on <= $2::date AND (d.returned_on IS NULL OR d.returned_on > $2::date)
+			ORDER BY m.id, d.departed_on DESC, d.id DESC
+		) away
 		UNION ALL
 		SELECT m.branch_id, 1, false, m.gender, m.birth_date, m.education, m.category, NULL, NULL, NULL
 		FROM members m
