@@ -88,7 +88,13 @@ const (
 // returned by it (should history overlap, the latest counts). The join starts from the
 // subtree's members, so that a branch's report reads only its own members' departures.
 const statsMobile = `
-	WITH members_at AS (
+	WITH age_thresholds AS (
+		-- Aged at least b at the report date ⇔ born before (date − b years) + 1 day, as age()
+		-- reckons it (29 February: 1 March in other years). Ascending dates: oldest band first.
+		SELECT array_agg(($2::date - make_interval(years => b))::date + 1 ORDER BY b DESC) AS t
+		FROM unnest($3::int[]) b
+	),
+	members_at AS (
 		SELECT * FROM (
 			SELECT DISTINCT ON (m.id) m.branch_id, 0 AS k, m.mobility = '流出' AS marked, m.gender, m.birth_date,
 				m.education, m.category, d.reason, d.province_code, d.departed_on
@@ -106,7 +112,7 @@ const statsMobile = `
 		SELECT branch_id, k, marked,
 			array_position($4::text[], gender) - 1 AS g,
 			array_position($7::text[], reason) - 1 AS r,
-			width_bucket(date_part('year', age($2::date, birth_date))::int, $3::int[]) AS a,
+			cardinality($3::int[]) - width_bucket(birth_date, (SELECT t FROM age_thresholds)) AS a,
 			array_position($5::text[], education) - 1 AS e,
 			array_position($6::text[], category) - 1 AS c,
 			CASE WHEN k = 0 THEN
@@ -128,7 +134,7 @@ func (p StatsParams) check() error {
 	return nil
 }
 
-// statsTx runs fn in a read-only transaction tuned for the counting statements: they are cheap
+// statsTx runs fn in a transaction tuned for the counting statements: they are cheap
 // to run but costly to compile with JIT (seconds, for their many expressions), and hashing the
 // mobile members wants more than the default work_mem.
 func (s *Store) statsTx(ctx context.Context, fn func(tx *Store) error) error {
@@ -227,7 +233,9 @@ func (s *Store) StatsByUnit(ctx context.Context, p StatsParams) ([]StatsRow, err
 		return nil, err
 	}
 	nAge, nG, nE, nC := len(p.AgeBounds)+1, len(p.Genders), len(p.Educations), len(p.Categories)
+	// Materialised: each FILTER below would otherwise compute the codes (the age…) again.
 	query := statsMobile + `,
+	coded AS MATERIALIZED (SELECT * FROM mobile),
 	counted AS (
 		SELECT branch_id,
 			count(*) FILTER (WHERE k = 0) AS out_count,
@@ -242,7 +250,7 @@ func (s *Store) StatsByUnit(ctx context.Context, p StatsParams) ([]StatsRow, err
 			` + countsArray("k = 1", "a", nAge) + ` AS in_age,
 			` + countsArray("k = 1", "e", nE) + ` AS in_edu,
 			` + countsArray("k = 1", "c", nC) + ` AS in_cat
-		FROM mobile GROUP BY branch_id
+		FROM coded GROUP BY branch_id
 	),
 	totals AS (
 		SELECT m.branch_id, count(*) AS n
