@@ -79,6 +79,22 @@ func newRoster(t *testing.T) *roster {
 	return r
 }
 
+// withNeighbour adds another committee, with members away, that no report of ours may count.
+func (r *roster) withNeighbour() {
+	r.t.Helper()
+	other, _, err := r.st.EnsureRootOrgUnit(r.ctx, store.KindCommittee, "邻镇党委", "安徽省六安市")
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	b, _, err := r.st.EnsureChildOrgUnit(r.ctx, other, store.KindBranch, "第一党支部")
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	r.away(r.member(b, "邻一", "男", "1990-01-01", "高中", "", "流出"), "2026-01-01", "340000", "务工", "")
+	r.member(b, "邻二", "女", "1990-01-01", "高中", "", "流入")
+	r.member(b, "邻三", "女", "1990-01-01", "高中", "", "流出")
+}
+
 func (r *roster) newService(font string) {
 	r.t.Helper()
 	cfg := testenv.Config(r.t, "", "stats:")
@@ -139,7 +155,18 @@ func (r *roster) paragraph(u store.OrgUnit, at string) (string, Summary) {
 }
 
 func TestReportKnownAnswers(t *testing.T) {
-	r := newRoster(t)
+	for _, neighbour := range []bool{false, true} {
+		r := newRoster(t)
+		if neighbour {
+			r.withNeighbour()
+		}
+		t.Run(map[bool]string{false: "alone", true: "with a neighbouring committee"}[neighbour], func(t *testing.T) {
+			knownAnswers(t, r)
+		})
+	}
+}
+
+func knownAnswers(t *testing.T, r *roster) {
 	for _, c := range []struct {
 		name string
 		unit store.OrgUnit

@@ -99,14 +99,14 @@ const statsMobile = `
 			SELECT DISTINCT ON (m.id) m.branch_id, 0 AS k, m.mobility = '流出' AS marked, m.gender, m.birth_date,
 				m.education, m.category, d.reason, d.province_code, d.departed_on
 			FROM members m JOIN departures d ON d.member_id = m.id
-			WHERE m.mobility <> '流入' AND m.branch_id IN (SELECT id FROM org_units WHERE path LIKE $1 || '%')
+			WHERE m.mobility <> '流入' AND {{inScope}}
 				AND d.departed_on <= $2::date AND (d.returned_on IS NULL OR d.returned_on > $2::date)
 			ORDER BY m.id, d.departed_on DESC, d.id DESC
 		) away
 		UNION ALL
 		SELECT m.branch_id, 1, false, m.gender, m.birth_date, m.education, m.category, NULL, NULL, NULL
 		FROM members m
-		WHERE m.mobility = '流入' AND m.branch_id IN (SELECT id FROM org_units WHERE path LIKE $1 || '%')
+		WHERE m.mobility = '流入' AND {{inScope}}
 	),
 	mobile AS (
 		SELECT branch_id, k, marked,
@@ -121,6 +121,25 @@ const statsMobile = `
 			departed_on <= ($2::date - make_interval(months => $9))::date AS long_away
 		FROM members_at
 	)`
+
+// inScope is the condition on members m of the subtree at $1.
+const inScope = `m.branch_id IN (SELECT id FROM org_units WHERE path LIKE $1 || '%')`
+
+// scoped fills in the subtree condition. When the subtree is the whole tree (the usual
+// committee report) there is nothing to filter, and probing the org units for each of a
+// million members would cost more than the rest of the count.
+func (s *Store) scoped(ctx context.Context, query, path string) (string, error) {
+	var whole bool
+	err := s.q.GetContext(ctx, &whole, `SELECT NOT EXISTS (SELECT 1 FROM org_units WHERE path NOT LIKE $1 || '%')`, path)
+	if err != nil {
+		return "", wrap("check the statistics scope", err)
+	}
+	cond := inScope
+	if whole {
+		cond = `$1 <> ''` // keeps $1 in use
+	}
+	return strings.ReplaceAll(query, "{{inScope}}", cond), nil
+}
 
 func statsArgs(p StatsParams) []any {
 	return []any{p.Path, p.At.Format(time.DateOnly), pq.Array(p.AgeBounds), pq.Array(p.Genders),
@@ -160,12 +179,16 @@ func (s *Store) StatsSummary(ctx context.Context, p StatsParams) (StatsRow, erro
 		GROUP BY k, marked, g, r, a, e, c, p, long_away
 		UNION ALL
 		SELECT ` + fmt.Sprint(statsAll) + `, false, NULL, NULL, NULL, NULL, NULL, NULL, NULL, count(*)
-		FROM members m WHERE m.branch_id IN (SELECT id FROM org_units WHERE path LIKE $1 || '%')
+		FROM members m WHERE {{inScope}}
 		UNION ALL
 		SELECT ` + fmt.Sprint(statsMarked) + `, true, NULL, NULL, NULL, NULL, NULL, NULL, NULL, count(*)
-		FROM members m WHERE m.mobility = '流出' AND m.branch_id IN (SELECT id FROM org_units WHERE path LIKE $1 || '%')`
+		FROM members m WHERE m.mobility = '流出' AND {{inScope}}`
 	var all, marked, markedAway int64
 	err := s.statsTx(ctx, func(tx *Store) error {
+		query, err := tx.scoped(ctx, query, p.Path)
+		if err != nil {
+			return err
+		}
 		rows, err := tx.q.QueryxContext(ctx, query, statsArgs(p)...)
 		if err != nil {
 			return wrap("count statistics", err)
@@ -254,7 +277,7 @@ func (s *Store) StatsByUnit(ctx context.Context, p StatsParams) ([]StatsRow, err
 	),
 	totals AS (
 		SELECT m.branch_id, count(*) AS n
-		FROM members m WHERE m.branch_id IN (SELECT id FROM org_units WHERE path LIKE $1 || '%')
+		FROM members m WHERE {{inScope}}
 		GROUP BY m.branch_id
 	)
 	SELECT t.branch_id, t.n - COALESCE(c.in_count, 0),
@@ -264,6 +287,10 @@ func (s *Store) StatsByUnit(ctx context.Context, p StatsParams) ([]StatsRow, err
 	ORDER BY t.branch_id`
 	var out []StatsRow
 	err := s.statsTx(ctx, func(tx *Store) error {
+		query, err := tx.scoped(ctx, query, p.Path)
+		if err != nil {
+			return err
+		}
 		rows, err := tx.q.QueryxContext(ctx, query, statsArgs(p)...)
 		if err != nil {
 			return wrap("count statistics by org unit", err)
