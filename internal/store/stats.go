@@ -85,8 +85,9 @@ const (
 // statsMobile is the common part of the statements: "mobile" has one row per mobile member
 // of the subtree at $1 as of $2: kind (statsOut, statsIn), branch and coded attributes. An
 // outflow member has a departure open at the report date: departed on or before it and not
-// returned by it (should history overlap, the latest counts). The join starts from the
-// subtree's members, so that a branch's report reads only its own members' departures.
+// returned by it (should history overlap, the latest counts: an anti-join, which unlike a
+// DISTINCT needs no sort and lets the parallel workers code the rows). The join starts from
+// the subtree's members, so that a branch's report reads only its own members' departures.
 const statsMobile = `
 	WITH age_thresholds AS (
 		-- Aged at least b at the report date ⇔ born before (date − b years) + 1 day, as age()
@@ -95,14 +96,15 @@ const statsMobile = `
 		FROM unnest($3::int[]) b
 	),
 	members_at AS (
-		SELECT * FROM (
-			SELECT DISTINCT ON (m.id) m.branch_id, 0 AS k, m.mobility = '流出' AS marked, m.gender, m.birth_date,
-				m.education, m.category, d.reason, d.province_code, d.departed_on
-			FROM members m JOIN departures d ON d.member_id = m.id
-			WHERE m.mobility <> '流入' AND {{inScope}}
-				AND d.departed_on <= $2::date AND (d.returned_on IS NULL OR d.returned_on > $2::date)
-			ORDER BY m.id, d.departed_on DESC, d.id DESC
-		) away
+		SELECT m.branch_id, 0 AS k, m.mobility = '流出' AS marked, m.gender, m.birth_date,
+			m.education, m.category, d.reason, d.province_code, d.departed_on
+		FROM members m JOIN departures d ON d.member_id = m.id
+		WHERE m.mobility <> '流入' AND {{inScope}}
+			AND d.departed_on <= $2::date AND (d.returned_on IS NULL OR d.returned_on > $2::date)
+			AND NOT EXISTS (
+				SELECT 1 FROM departures l
+				WHERE l.member_id = d.member_id AND (l.departed_on, l.id) > (d.departed_on, d.id)
+					AND l.departed_on <= $2::date AND (l.returned_on IS NULL OR l.returned_on > $2::date))
 		UNION ALL
 		SELECT m.branch_id, 1, false, m.gender, m.birth_date, m.education, m.category, NULL, NULL, NULL
 		FROM members m
