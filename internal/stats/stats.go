@@ -93,23 +93,36 @@ func (s *Service) FontPath() (string, error) {
 // Unit finds an org unit by name for the command line: a name, or a path of names from the
 // committee down ("第一党总支/第一党支部") when names repeat.
 func (s *Service) Unit(ctx context.Context, name string) (store.OrgUnit, error) {
+	names := splitNames(name)
+	if len(names) == 0 {
+		return store.OrgUnit{}, errors.New("请写出党组织名称")
+	}
+	matches, err := s.st.OrgUnitsByName(ctx, names[len(names)-1])
+	if err != nil {
+		return store.OrgUnit{}, err
+	}
+	if len(matches) == 1 && len(names) == 1 {
+		return matches[0], nil
+	}
+	// A path, or namesakes: the whole tree tells them apart.
 	units, err := s.st.AllOrgUnits(ctx)
 	if err != nil {
 		return store.OrgUnit{}, err
 	}
-	matches := matchUnits(units, name)
+	matches = matchUnits(units, name)
 	switch len(matches) {
 	case 0:
 		return store.OrgUnit{}, fmt.Errorf("没有名为“%s”的党组织", name)
 	case 1:
 		return matches[0], nil
 	}
+	path := pathNamer(units)
 	msg := fmt.Sprintf("有%d个党组织名为“%s”，请写出上级，例如：", len(matches), name)
 	for i, u := range matches {
 		if i > 0 {
 			msg += "、"
 		}
-		msg += "“" + unitPath(units, u, store.OrgUnit{}) + "”"
+		msg += "“" + path(u, store.OrgUnit{}) + "”"
 	}
 	return store.OrgUnit{}, errors.New(msg)
 }

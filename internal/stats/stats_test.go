@@ -418,3 +418,21 @@ func dump(r store.StatsRow) string {
 }
 
 func itoa(n int64) string { return strings.Join(texts([]any{n}), "") }
+
+func TestUnitByName(t *testing.T) {
+	r := newRoster(t)
+	if u, err := r.svc.Unit(r.ctx, "第一党支部"); err != nil || u.ID != r.b1.ID {
+		t.Errorf("unique name: %v %v", u, err)
+	}
+	r.withNeighbour()
+	_, err := r.svc.Unit(r.ctx, "第一党支部")
+	if err == nil || !strings.Contains(err.Error(), "“测试镇党委/第一党总支/第一党支部”") || !strings.Contains(err.Error(), "“邻镇党委/第一党支部”") {
+		t.Errorf("namesakes: %v", err)
+	}
+	if u, err := r.svc.Unit(r.ctx, "测试镇党委/第一党支部"); err != nil || u.ID != r.b1.ID {
+		t.Errorf("path: %v %v", u, err)
+	}
+	if _, err := r.svc.Unit(r.ctx, "第九党支部"); err == nil || !strings.Contains(err.Error(), "没有名为“第九党支部”的党组织") {
+		t.Errorf("unknown: %v", err)
+	}
+}
