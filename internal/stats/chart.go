@@ -59,15 +59,17 @@ func (f *fontSource) load() (faceMaker, string, error) {
 				if _, err := os.Stat(p); err != nil {
 					continue
 				}
-				if fnt, err := parseCJKFont(p); err == nil {
+				fnt, err := parseCJKFont(p)
+				if err == nil {
 					f.font, f.path = fnt, p
 					return
-				} else {
-					tried = append(tried, err.Error())
 				}
+				tried = append(tried, err.Error())
 			}
-			f.err = fmt.Errorf("%w found in the usual places (install fonts-wqy-microhei, or set stats.font)%s",
-				ErrNoFont, strings.Join(append([]string{""}, tried...), "; "))
+			f.err = fmt.Errorf("%w found in the usual places (install fonts-wqy-microhei, or set stats.font)", ErrNoFont)
+			if len(tried) > 0 {
+				f.err = fmt.Errorf("%w; %s", f.err, strings.Join(tried, "; "))
+			}
 		default:
 			f.font, f.err = parseCJKFont(f.setting)
 			f.path = f.setting
