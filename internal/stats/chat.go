@@ -26,7 +26,11 @@ func report(c *bot.Context, svc *Service) error {
 	d := Today(now)
 	var names []string
 	dated := false
-	for _, tok := range strings.FieldsFunc(c.ArgsFolded(), argSeparator) {
+	args := c.ArgsFolded()
+	if pd, err := ParseDate(args, now); err == nil { // "2026 年 11 月"
+		d, dated, args = pd, true, ""
+	}
+	for _, tok := range strings.FieldsFunc(args, argSeparator) {
 		if !dated {
 			if pd, err := ParseDate(tok, now); err == nil {
 				d, dated = pd, true

@@ -83,6 +83,8 @@ func TestChatReport(t *testing.T) {
 			[]string{"第一党支部"}},
 		{"an earlier month", "u-zhao", "统计 2026年10月", []string{
 			"截止到2026年10月，第一党支部共有流动党员2人，其中流出党员2人，流入党员0人，流出党员占党员总数5人的40%。"}, nil},
+		{"spaced out", "u-zhao", "统计 2026 年 10 月", []string{
+			"截止到2026年10月，第一党支部共有流动党员2人"}, nil},
 		{"before anyone left", "u-zhao", "统计 2026-02", []string{
 			"截止到2026年2月，第一党支部共有流动党员0人，其中流出党员0人，流入党员0人，流出党员占党员总数5人的0%。"}, []string{"其中："}},
 		{"not their unit", "u-zhao", "统计 第二党支部", []string{"在您管理的党组织中没有找到“第二党支部”"}, []string{"截止到"}},
