@@ -25,6 +25,7 @@ import (
 	"liudong/internal/schedule"
 	"liudong/internal/secret"
 	"liudong/internal/session"
+	"liudong/internal/stats"
 	"liudong/internal/store"
 	"liudong/internal/whereabouts"
 )
@@ -54,6 +55,7 @@ type App struct {
 	Alerts *alerts.Service
 	Jobs   *schedule.Registry
 	Dues   *collect.Service
+	Stats  *stats.Service
 }
 
 // Open connects to PostgreSQL and Redis and builds the app.
@@ -111,6 +113,9 @@ func New(cfg config.Config, log *slog.Logger, st *store.Store, rdb redis.Univers
 	a.Jobs = schedule.NewRegistry()
 	a.Alerts.RegisterJobs(a.Jobs)
 	a.Dues = collect.New(st, cfg.Dues.Rules, cfg.Committee.Region, a.Cfg.Location())
+	if a.Stats, err = stats.New(st, cfg, log); err != nil {
+		return nil, fmt.Errorf("app: %w", err)
+	}
 	a.Router = bot.NewRouter(a.Sessions, log)
 	a.Router.Use(bot.NewMetrics(a.Metrics).Middleware(), a.persist, a.identify, bot.Serialise(), a.audit)
 	if a.Whereabouts, err = whereabouts.New(st, cfg); err != nil {
@@ -149,6 +154,7 @@ func (a *App) register() {
 	absence.Register(r, a.Store)
 	a.Groups.Register(r)
 	collect.Register(r, a.Store, a.Dues)
+	stats.Register(r, a.Stats)
 }
 
 // registerWhereabouts adds location updates, departures and returns, organizational life and

@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"path/filepath"
 	"reflect"
 	"strconv"
 	"strings"
@@ -51,6 +52,7 @@ type Config struct {
 	Certificate     Certificate     `yaml:"certificate"`
 	Schedule        Schedule        `yaml:"schedule"`
 	Dues            Dues            `yaml:"dues"`
+	Stats           Stats           `yaml:"stats"`
 
 	loc *time.Location
 }
@@ -203,11 +205,22 @@ type Certificate struct {
 
 // Dues is the Party dues table in force.
 type Dues struct {
-	// RulesFile is the dues table (configs/dues.yaml; a relative path is taken from the working
-	// directory). Empty means the national rule of 中组发〔2008〕3号, built in.
+	// RulesFile is the dues table (configs/dues.yaml). A relative path in the configuration file
+	// is taken from that file's directory; in the environment, from the working directory.
+	// Empty means the national rule of 中组发〔2008〕3号, built in.
 	RulesFile string `yaml:"rules_file"`
 	// Rules is the table itself: loaded from RulesFile by Validate.
 	Rules dues.Rules `yaml:"-"`
+}
+
+// Stats configures the 基本情况 report (internal/stats).
+type Stats struct {
+	// Font is a CJK font file (TTF, OTF or TTC) for the chart; empty searches the usual system
+	// places (Debian: fonts-wqy-microhei, fonts-noto-cjk); "none" sends no chart.
+	Font string `yaml:"font"`
+	// HomeProvince is the committee's province as a GB/T 2260 code (34 or 340000), the reference
+	// for 省内/省外; empty reads it from committee.region.
+	HomeProvince string `yaml:"home_province"`
 }
 
 // Default returns the configuration used when a key is not set anywhere.
@@ -259,6 +272,10 @@ func Load(path string, env []string) (Config, error) {
 			dec.KnownFields(true)
 			if err := dec.Decode(&cfg); err != nil && !errors.Is(err, io.EOF) {
 				return cfg, fmt.Errorf("config: %s: %w", path, err)
+			}
+			// Files the configuration file names are found beside it.
+			if f := cfg.Dues.RulesFile; f != "" && !filepath.IsAbs(f) {
+				cfg.Dues.RulesFile = filepath.Join(filepath.Dir(path), f)
 			}
 		case errors.Is(err, os.ErrNotExist) && path == DefaultPath:
 		default:
@@ -474,7 +491,28 @@ func (c *Config) Validate() error {
 	if _, ok := dues.NormalizeProvince(c.Committee.Region); !ok && len(c.Dues.Rules.Provinces) > 0 {
 		bad("committee.region", "the dues table has provincial rules, so the region must start with a province (e.g. 安徽省六安市), got %q", c.Committee.Region)
 	}
+	if f := c.Stats.Font; f != "" && f != "none" {
+		if st, err := os.Stat(f); err != nil || st.IsDir() {
+			bad("stats.font", "no font file at %q (install fonts-wqy-microhei, or leave empty to search, or none)", f)
+		}
+	}
+	if h := c.Stats.HomeProvince; h != "" && !isProvinceCode(h) {
+		bad("stats.home_province", "want a GB/T 2260 province code such as 34 or 340000, got %q", h)
+	}
 	return errors.Join(errs...)
+}
+
+// isProvinceCode reports a two-digit province code, or a six-digit one ending in 0000.
+func isProvinceCode(s string) bool {
+	if len(s) != 2 && !(len(s) == 6 && strings.HasSuffix(s, "0000")) {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return s[0] >= '1' && s[0] <= '8'
 }
 
 // DecodeKey reads a 32-byte key written as 64 hex digits or as base64.

@@ -222,10 +222,14 @@ func Redis(t testing.TB) (*redis.Client, string) {
 	return redisClient, prefix
 }
 
-// Config is a valid configuration for tests pointing at the given database and Redis prefix.
+// Config is a valid configuration for tests pointing at the given database and Redis prefix;
+// an empty databaseURL names the test server (for tests that open their store separately).
 func Config(t testing.TB, databaseURL, redisPrefix string) config.Config {
 	t.Helper()
 	cfg := config.Default()
+	if databaseURL == "" {
+		databaseURL = adminURL()
+	}
 	cfg.DatabaseURL = databaseURL
 	cfg.RedisURL = redisURL()
 	cfg.RedisPrefix = redisPrefix
