@@ -38,7 +38,8 @@ func (a *App) persist(next bot.Handler) bot.Handler {
 		if m.StoredID != 0 {
 			row.ID = m.StoredID
 		} else {
-			dup, err := a.Store.InsertInbound(c, row)
+			// Stored and identified in one round trip: both happen for every message.
+			dup, ident, found, err := a.Store.InsertInboundIdentify(c, row)
 			if err != nil {
 				return err
 			}
@@ -46,6 +47,7 @@ func (a *App) persist(next bot.Handler) bot.Handler {
 				c.Outcome = "duplicate"
 				return nil
 			}
+			c.Identity = a.identity(c, ident, found)
 		}
 		c.InboundID = row.ID
 		var err error
@@ -78,17 +80,21 @@ func (a *App) persist(next bot.Handler) bot.Handler {
 	}
 }
 
-// identify resolves the chat handle to a member and their roles. A sender who may be a member
-// whose binding a platform re-login could not re-resolve (needs_verify) is not treated as that
-// member: in a private chat they answer the re-verification questions first (a fresh binding
-// code works too); in a group they count as unbound.
+// identify resolves the chat handle to a member and their roles (persist has done it already
+// for a message it stored). A sender who may be a member whose binding a platform re-login could
+// not re-resolve (needs_verify) is not treated as that member: in a private chat they answer the
+// re-verification questions first (a fresh binding code works too); in a group they count as
+// unbound.
 func (a *App) identify(next bot.Handler) bot.Handler {
 	return func(c *bot.Context) error {
-		id, err := a.Identify(c, c.Msg.Platform, c.Msg.Account, c.Msg.From)
-		if err != nil {
-			return err
+		if c.Identity == nil {
+			id, err := a.Identify(c, c.Msg.Platform, c.Msg.Account, c.Msg.From)
+			if err != nil {
+				return err
+			}
+			c.Identity = id
 		}
-		c.Identity = id
+		id := c.Identity
 		if id.Bound() {
 			return next(c)
 		}
@@ -117,12 +123,21 @@ func (a *App) Identify(ctx context.Context, platform, account, handle string) (*
 	if err != nil {
 		return nil, err
 	}
+	return a.identity(ctx, ci, true), nil
+}
+
+// identity turns a resolved binding into the router's Identity, and notes that the handle was
+// seen (at most once a minute).
+func (a *App) identity(ctx context.Context, ci store.Identified, found bool) *bot.Identity {
+	if !found {
+		return &bot.Identity{}
+	}
 	if ci.NeedsVerify {
 		// The handle is not known to be the member's any more.
-		return &bot.Identity{NeedsVerify: true, IdentityID: ci.ID}, nil
+		return &bot.Identity{NeedsVerify: true, IdentityID: ci.ID}
 	}
 	id := &bot.Identity{MemberID: ci.MemberID, Name: ci.Name, BranchID: ci.BranchID, BranchName: ci.BranchName,
-		NeedsVerify: ci.NeedsVerify, IdentityID: ci.ID}
+		IdentityID: ci.ID}
 	for _, u := range ci.SecretaryOf {
 		id.SecretaryOf = append(id.SecretaryOf, bot.OrgRef{ID: u.ID, Name: u.Name, Path: u.Path})
 	}
@@ -131,7 +146,7 @@ func (a *App) Identify(ctx context.Context, platform, account, handle string) (*
 			a.Log.Warn("touch chat identity", "err", err)
 		}
 	}
-	return id, nil
+	return id
 }
 
 // audit writes an audit row for every use of an audited (secretary) command.

@@ -38,10 +38,9 @@ func (k Key) redisKey(prefix string) string {
 
 // State is one conversation: which flow it is in and the flow's own data.
 type State struct {
-	Flow    string          `json:"flow"`
-	Step    string          `json:"step,omitempty"`
-	Data    json.RawMessage `json:"data,omitempty"`
-	Started time.Time       `json:"started"`
+	Flow string          `json:"flow"`
+	Step string          `json:"step,omitempty"`
+	Data json.RawMessage `json:"data,omitempty"`
 }
 
 // Decode unmarshals the flow's data into v.
@@ -76,11 +75,7 @@ func (s *Store) Put(ctx context.Context, k Key, flow, step string, v any, ttl ti
 	if err != nil {
 		return fmt.Errorf("session: unable to encode: %w", err)
 	}
-	st := State{Flow: flow, Step: step, Data: data, Started: time.Now()}
-	if old, ok, _ := s.Get(ctx, k); ok && old.Flow == flow {
-		st.Started = old.Started
-	}
-	raw, err := json.Marshal(st)
+	raw, err := json.Marshal(State{Flow: flow, Step: step, Data: data})
 	if err != nil {
 		return fmt.Errorf("session: unable to encode: %w", err)
 	}

@@ -73,3 +73,80 @@ func (s *Store) InboundByID(ctx context.Context, id int64) (InboundMessage, erro
 	err := s.q.GetContext(ctx, &m, `SELECT `+inboundColumns+` FROM inbound_messages WHERE id = $1`, id)
 	return m, wrap("fetch inbound message", err)
 }
+
+// InsertInboundIdentify stores the message and, in the same round trip, resolves its sender's
+// chat handle (as IdentifyHandle does): both happen for every inbound message. found is false for
+// an unbound handle; a duplicate message is not stored again and is not identified.
+func (s *Store) InsertInboundIdentify(ctx context.Context, m *InboundMessage) (duplicate bool, id Identified, found bool, err error) {
+	var loc any
+	if len(m.Location) > 0 {
+		loc = []byte(m.Location)
+	}
+	var row struct {
+		ID       *int64 `db:"id"`
+		Identity []byte `db:"identity"`
+	}
+	err = s.q.GetContext(ctx, &row, `
+		WITH ins AS (
+			INSERT INTO inbound_messages (platform, account, message_id, sender, sender_nick, group_handle, group_name,
+				text, truncated, original_runes, location, received_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+			ON CONFLICT (platform, account, message_id) DO NOTHING RETURNING id
+		)
+		SELECT (SELECT id FROM ins) AS id,
+			(SELECT json_build_object('id', ci.id, 'member_id', ci.member_id, 'handle', ci.handle,
+				'nickname', ci.nickname, 'avatar_id', ci.avatar_id, 'remark', ci.remark,
+				'needs_verify', ci.needs_verify, 'bound_at', ci.bound_at, 'last_seen_at', ci.last_seen_at,
+				'name', mb.name, 'branch_id', mb.branch_id, 'branch_name', b.name,
+				'units', (SELECT json_agg(json_build_object('id', o.id, 'name', o.name, 'path', o.path) ORDER BY o.path)
+					FROM roles ro JOIN org_units o ON o.id = ro.org_unit_id
+					WHERE ro.member_id = mb.id AND ro.role = $13))
+			FROM chat_identities ci
+			JOIN members mb ON mb.id = ci.member_id
+			JOIN org_units b ON b.id = mb.branch_id
+			WHERE ci.platform = $1 AND ci.account = $2 AND ci.handle = $4) AS identity`,
+		m.Platform, m.Account, m.MessageID, m.Sender, m.SenderNick, m.GroupHandle, m.GroupName,
+		m.Text, m.Truncated, m.OriginalRunes, loc, m.ReceivedAt, RoleSecretary)
+	if err != nil {
+		return false, id, false, wrap("store and identify inbound message", err)
+	}
+	if row.ID == nil {
+		return true, id, false, nil
+	}
+	m.ID = *row.ID
+	if row.Identity == nil {
+		return false, id, false, nil
+	}
+	var j struct {
+		ID          int64      `json:"id"`
+		MemberID    int64      `json:"member_id"`
+		Handle      string     `json:"handle"`
+		Nickname    string     `json:"nickname"`
+		AvatarID    string     `json:"avatar_id"`
+		Remark      string     `json:"remark"`
+		NeedsVerify bool       `json:"needs_verify"`
+		BoundAt     time.Time  `json:"bound_at"`
+		LastSeenAt  *time.Time `json:"last_seen_at"`
+		Name        string     `json:"name"`
+		BranchID    int64      `json:"branch_id"`
+		BranchName  string     `json:"branch_name"`
+		Units       []struct {
+			ID   int64  `json:"id"`
+			Name string `json:"name"`
+			Path string `json:"path"`
+		} `json:"units"`
+	}
+	if err := json.Unmarshal(row.Identity, &j); err != nil {
+		return false, id, false, wrap("decode identity", err)
+	}
+	id = Identified{
+		ChatIdentity: ChatIdentity{ID: j.ID, MemberID: j.MemberID, Platform: m.Platform, Account: m.Account, Handle: j.Handle,
+			Nickname: j.Nickname, AvatarID: j.AvatarID, Remark: j.Remark, NeedsVerify: j.NeedsVerify,
+			BoundAt: j.BoundAt, LastSeenAt: j.LastSeenAt},
+		Name: j.Name, BranchID: j.BranchID, BranchName: j.BranchName,
+	}
+	for _, u := range j.Units {
+		id.SecretaryOf = append(id.SecretaryOf, OrgUnit{ID: u.ID, Name: u.Name, Path: u.Path})
+	}
+	return false, id, true, nil
+}
