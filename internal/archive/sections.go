@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"liudong/internal/location"
+	"liudong/internal/parse"
 	"liudong/internal/secret"
 	"liudong/internal/store"
 )
@@ -109,7 +110,7 @@ func place(d store.Departure) string {
 	return d.Place
 }
 
-func date(t time.Time) string { return fmt.Sprintf("%d年%d月%d日", t.Year(), t.Month(), t.Day()) }
+func date(t time.Time) string { return parse.FormatDate(t) }
 
 // daysBetween counts calendar days from the date on to now's date (dates are stored without a
 // zone: compare them as dates).

@@ -16,6 +16,7 @@ import (
 	"liudong/internal/archive"
 	"liudong/internal/config"
 	"liudong/internal/location"
+	"liudong/internal/parse"
 	"liudong/internal/secret"
 	"liudong/internal/store"
 )
@@ -92,9 +93,7 @@ func addMonths(t time.Time, months int) time.Time {
 }
 
 // FormatDate writes a calendar date: 2026年11月20日 (database dates as written).
-func FormatDate(t time.Time) string {
-	return fmt.Sprintf("%d年%d月%d日", t.Year(), int(t.Month()), t.Day())
-}
+func FormatDate(t time.Time) string { return parse.FormatDate(t) }
 
 // dateKey orders calendar dates by their written year, month and day.
 func dateKey(t time.Time) string { return t.Format(time.DateOnly) }

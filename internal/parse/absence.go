@@ -33,7 +33,7 @@ func ParseJustifiedAbsence(args string, now time.Time) (JustifiedAbsence, error)
 		return JustifiedAbsence{}, err
 	}
 	if until.Before(midnight(now)) {
-		return JustifiedAbsence{}, errorf("截止日期%s已经过了，请核对", formatDate(until))
+		return JustifiedAbsence{}, errorf("截止日期%s已经过了，请核对", FormatDate(until))
 	}
 	reason = strings.Join(strings.Fields(trimSeps(reason)), " ")
 	if reason == "" {

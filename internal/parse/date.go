@@ -633,8 +633,9 @@ func skipTime(s string, j int) int {
 	return j
 }
 
-// formatDate writes t as 2026年11月20日.
-func formatDate(t time.Time) string {
+// FormatDate writes a calendar date the way members read it: 2026年11月20日 (a date from the
+// database is taken as written: its year, month and day).
+func FormatDate(t time.Time) string {
 	return fmt.Sprintf("%d年%d月%d日", t.Year(), t.Month(), t.Day())
 }
 

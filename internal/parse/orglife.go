@@ -57,7 +57,7 @@ func ParseOrgLife(args string, now time.Time) (OrgLife, error) {
 		return OrgLife{}, errOrgLifeDate
 	}
 	if date.After(midnight(now)) {
-		return OrgLife{}, errorf("活动日期%s还没到，请核对后再发", formatDate(date))
+		return OrgLife{}, errorf("活动日期%s还没到，请核对后再发", FormatDate(date))
 	}
 	kind, ks, ke, ok := findPhrase(rest, orgLifeAliases)
 	if !ok {

@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode/utf8"
 
+	"liudong/bot"
 	"liudong/internal/parse"
 	"liudong/internal/store"
 )
@@ -55,26 +55,11 @@ func echo(c store.ReportContent) string {
 // excerpt cuts text to n runes on one line, saying how long it was.
 func excerpt(text string, n int) string {
 	flat := strings.Join(strings.Fields(text), " ")
-	cut, count, truncated := truncate(flat, n)
+	cut, count, truncated := bot.Truncate(flat, n)
 	if !truncated {
 		return flat
 	}
 	return fmt.Sprintf("%s……（共%d字）", cut, count)
-}
-
-func truncate(s string, n int) (string, int, bool) {
-	count := utf8.RuneCountInString(s)
-	if count <= n {
-		return s, count, false
-	}
-	i := 0
-	for pos := range s {
-		if i == n {
-			return s[:pos], count, true
-		}
-		i++
-	}
-	return s, count, false
 }
 
 func onlyFree(c store.ReportContent) bool {

@@ -15,6 +15,7 @@ import (
 	"liudong/internal/archive"
 	"liudong/internal/config"
 	"liudong/internal/location"
+	"liudong/internal/parse"
 	"liudong/internal/store"
 )
 
@@ -124,9 +125,7 @@ func day(t time.Time, loc *time.Location) time.Time {
 
 // FormatDate writes a calendar date as members read it: 2026年11月20日. Dates from the
 // database are taken as written (their year, month and day).
-func FormatDate(t time.Time) string {
-	return fmt.Sprintf("%d年%d月%d日", t.Year(), int(t.Month()), t.Day())
-}
+func FormatDate(t time.Time) string { return parse.FormatDate(t) }
 
 // scopeWord says 省内 or 省外 of r relative to the committee's region.
 func (s *Service) scopeWord(r location.Region) string { return ScopeWord(r, s.home) }
