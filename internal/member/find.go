@@ -4,9 +4,9 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"unicode/utf8"
 
 	"liudong/bot"
+	"liudong/internal/parse"
 	"liudong/internal/store"
 )
 
@@ -23,22 +23,13 @@ func Scope(id *bot.Identity) []store.OrgUnit {
 // "张三 已阅，继续保持" → ("张三", "", "已阅，继续保持"). A name may carry its branch in
 // brackets to tell namesakes apart: "张三（第一党支部）".
 func SplitName(args string) (name, branch, rest string) {
-	args = strings.TrimLeftFunc(args, bot.IsSeparator)
-	end := strings.IndexFunc(args, func(r rune) bool { return bot.IsSeparator(r) || r == '(' || r == '（' })
-	if end < 0 {
-		return args, "", ""
-	}
-	name, rest = args[:end], args[end:]
-	if strings.HasPrefix(rest, "(") || strings.HasPrefix(rest, "（") {
-		close := strings.IndexAny(rest, ")）")
-		if close > 0 {
-			_, open := utf8.DecodeRuneInString(rest)
-			branch = strings.TrimSpace(rest[open:close])
-			_, w := utf8.DecodeRuneInString(rest[close:])
-			rest = rest[close+w:]
+	name, rest = parse.SplitName(args) // brackets come back half-width
+	if open := strings.IndexByte(name, '('); open > 0 {
+		if close := strings.IndexByte(name[open:], ')'); close > 0 {
+			name, branch = name[:open], strings.TrimSpace(name[open+1:open+close])
 		}
 	}
-	return name, branch, bot.TrimSeparators(rest)
+	return name, branch, rest
 }
 
 // Find resolves the member a secretary's command names, within the secretary's org units.
