@@ -200,13 +200,14 @@ func TestHomeProvince(t *testing.T) {
 		{"", "内蒙古自治区呼和浩特市", "15"},
 		{"44", "安徽省六安市", "44"},
 		{"440000", "", "44"},
+		{"", "六安市", "34"}, // a city alone is enough: the resolver knows its province
 	} {
 		got, err := HomeProvince(c.configured, c.region)
 		if err != nil || got != c.want {
 			t.Errorf("HomeProvince(%q, %q) = %q, %v; want %q", c.configured, c.region, got, err, c.want)
 		}
 	}
-	for _, c := range []struct{ configured, region string }{{"", "六安市"}, {"99", "安徽省"}, {"", ""}} {
+	for _, c := range []struct{ configured, region string }{{"", "火星"}, {"", "朝阳"}, {"99", "安徽省"}, {"440300", "安徽省"}, {"", ""}} {
 		if got, err := HomeProvince(c.configured, c.region); err == nil {
 			t.Errorf("HomeProvince(%q, %q) = %q, want an error", c.configured, c.region, got)
 		}

@@ -49,9 +49,6 @@ func Home(region string) (location.Region, error) {
 	return cands[0], nil
 }
 
-// Register adds the members' commands (位置, 外出, 返乡, 参加活动), the secretaries' (确认活动,
-// 驳回活动), the location pattern for free phrasing and shared locations, and the flow that
-// asks which of several places the member meant.
 // ArchiveSections are the 查 summary's lines this domain contributes: last location and last
 // organizational life.
 func (s *Service) ArchiveSections() []archive.Section {
@@ -73,6 +70,9 @@ func archiveLine(name string, line func(ctx context.Context, memberID int64, now
 	}}
 }
 
+// Register adds the members' commands (位置, 外出, 返乡, 参加活动), the secretaries' (确认活动,
+// 驳回活动), the location pattern for free phrasing and shared locations, and the flow that
+// asks which of several places the member meant.
 func (s *Service) Register(r *bot.Router) {
 	r.Add(bot.Command{
 		Name: "位置", Aliases: []string{"定位", "我的位置", "当前位置", "所在位置", "所在地"}, Glued: true,
