@@ -40,8 +40,10 @@ func start(t *testing.T) *server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := sim.New("sim", log, nil, app.SimDirectory{App: a})
+	jobs := &app.JobRunner{App: a}
+	p := sim.New("sim", log, jobs, app.SimDirectory{App: a})
 	d := a.Dispatcher(p)
+	jobs.Dispatcher = d
 	ctx, cancel := context.WithCancel(context.Background())
 	go p.Run(ctx, a.Handler(p, d, true))
 	srv := httptest.NewServer(p.Handler())
