@@ -186,7 +186,7 @@ func TestStandingsMatchLedger(t *testing.T) {
 	}
 	t.Logf("loaded in %v", time.Since(t0))
 	// The histories must exercise what the SQL derives, or agreement proves little.
-	var holes, reduced, waived, advance int
+	var holes, reduced, waived, advance, lapsed int
 	for month := base.Add(-2); !month.After(base.Add(30)); month = month.Add(1) {
 		rows, err := f.st.DuesStandings(f.ctx, month, nil)
 		if err != nil {
@@ -208,16 +208,20 @@ func TestStandingsMatchLedger(t *testing.T) {
 			case got.PaidThrough.After(month):
 				advance++
 			}
+			if !got.UnsettledSince.IsZero() && got.UnsettledSince.After(got.OldestArrears) {
+				lapsed++ // a run of unsettled months after an earlier hole
+			}
 			got.Name, got.BranchID, got.BranchName, got.Mobility = "", 0, "", ""
 			if got != want {
 				t.Fatalf("%s in %v:\n sql %+v\n  go %+v", a.Member.Name, month, got, want)
 			}
 		}
 	}
-	if holes == 0 || reduced == 0 || waived == 0 || advance == 0 {
-		t.Errorf("histories too plain: %d with holes, %d reduced, %d waived, %d paid ahead", holes, reduced, waived, advance)
+	if holes == 0 || reduced == 0 || waived == 0 || advance == 0 || lapsed == 0 {
+		t.Errorf("histories too plain: %d with holes, %d reduced, %d waived, %d paid ahead, %d lapsed after a hole",
+			holes, reduced, waived, advance, lapsed)
 	}
-	t.Logf("%d with holes, %d reduced, %d waived, %d paid ahead", holes, reduced, waived, advance)
+	t.Logf("%d with holes, %d reduced, %d waived, %d paid ahead, %d lapsed after a hole", holes, reduced, waived, advance, lapsed)
 }
 
 func expectedStanding(t *testing.T, a *Account, month dues.Month) store.DuesStanding {
@@ -239,6 +243,10 @@ func expectedStanding(t *testing.T, a *Account, month dues.Month) store.DuesStan
 	want.ArrearsMonths, want.Owed = len(st.Arrears), st.Owed
 	if len(st.Arrears) > 0 {
 		want.OldestArrears = st.Arrears[0].Month
+	}
+	// The run of unsettled months that reaches last month.
+	for i, prev := len(st.Arrears)-1, month.Add(-1); i >= 0 && st.Arrears[i].Month == prev; i, prev = i-1, prev.Add(-1) {
+		want.UnsettledSince = prev
 	}
 	if cur := a.InForce(month); cur != nil {
 		want.Category, want.Monthly = cur.Category, cur.Monthly
