@@ -465,9 +465,13 @@ func TestExactlyOnceAcrossInstances(t *testing.T) {
 	}
 	wg.Wait()
 	// April 2026: 李四 and 孙二 are due; January 2027 adds 张三 and 吴六 (3 and 6 months) and 孙二's
-	// six months, and the Spring Festival invitations.
+	// six months, and the Spring Festival invitations. Phase 2: in April, each branch's list of
+	// the first quarter's missing reports (李四 and 吴六; 孙二); the six-month rule (no
+	// organizational life on record) reaches 李四 at six months and 孙二 at three; in January,
+	// 张三 and 吴六 at six months (first contact: reminded) and 孙二 at six (told before).
 	want := map[string]int{"spring.invite": 4, "spring.secretary": 2, "inflow.unregistered": 3, "transfer.member": 4,
-		"transfer.secretary": 3, "digest.weekly": 4}
+		"transfer.secretary": 3, "digest.weekly": 4, "report.overdue": 2, "sixmonth.member": 4, "sixmonth.note": 1,
+		"sixmonth.risk": 3}
 	for kind, n := range want {
 		rows, err := apps[0].Store.NotificationsByKind(ctx, kind)
 		if err != nil {
@@ -486,8 +490,8 @@ func TestExactlyOnceAcrossInstances(t *testing.T) {
 	for _, s := range p.Sent() {
 		seen[s.To+"|"+s.Group+"|"+s.Text]++
 	}
-	if len(seen) != 20 {
-		t.Errorf("%d distinct messages sent, want 20", len(seen))
+	if len(seen) != 30 {
+		t.Errorf("%d distinct messages sent, want 30", len(seen))
 	}
 	for k, n := range seen {
 		if n > 1 {
