@@ -45,8 +45,14 @@ const rosterCSV = `姓名,性别,出生日期,学历,所在党支部,流动类�
 
 func setup(t *testing.T, edit ...func(*config.Config)) *apptest.Harness {
 	t.Helper()
+	return setupWith(t, rosterCSV, edit...)
+}
+
+// setupWith imports the roster and binds every member of the phase 1 roster.
+func setupWith(t *testing.T, roster string, edit ...func(*config.Config)) *apptest.Harness {
+	t.Helper()
 	h := apptest.New(t, edit...)
-	h.Import(rosterCSV)
+	h.Import(roster)
 	h.Now = at("2026-11-20 10:00")
 	for name, handle := range map[string]string{"王书记": "u-wang", "张三": "u-zhang", "李四": "u-li", "赵丽": "u-zhao",
 		"钱五": "u-qian", "吴六": "u-wu", "孙二": "u-sun", "周书记": "u-zhou"} {

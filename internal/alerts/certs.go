@@ -32,7 +32,9 @@ func (s *Service) uninspected(ctx context.Context, now time.Time, scope []store.
 
 // reviewNote says when the 年审 falls, from day.
 func reviewNote(d store.CertificateDue, day time.Time) string {
-	n := store.DaysBetween(day, d.NextReviewOn)
+	// A date column comes back as midnight UTC: the same calendar date in day's zone.
+	next := time.Date(d.NextReviewOn.Year(), d.NextReviewOn.Month(), d.NextReviewOn.Day(), 0, 0, 0, 0, day.Location())
+	n := store.DaysBetween(day, next)
 	switch {
 	case n > 0:
 		return fmt.Sprintf("编号%s，%s年审（还有%d天）", d.Number, cnDate(d.NextReviewOn), n)
