@@ -8,6 +8,12 @@ CREATE INDEX outbox_kind_period ON outbox (kind, period);
 -- the report jobs.
 CREATE INDEX chat_identities_member ON chat_identities (member_id);
 
+-- Each member's assessments, newest first, with what the standings read of them: the daily check
+-- for assessments due (first ones, the yearly one) and the dues standings read them in one
+-- ordered pass over this index, without the table.
+CREATE INDEX dues_assessments_newest ON dues_assessments (member_id, id DESC) INCLUDE (from_month, monthly_fen, category);
+
 -- +goose Down
+DROP INDEX dues_assessments_newest;
 DROP INDEX chat_identities_member;
 DROP INDEX outbox_kind_period;
