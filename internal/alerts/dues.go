@@ -14,26 +14,26 @@ import (
 // Dues (中组发〔2008〕3号): paid monthly. From dues_notice.day of each month every assessed
 // member who owes something — the month's dues not yet paid, or arrears — gets one notice with
 // the exact amounts; members paid up (in advance, say) or waived get none, nor do members
-// without a chat binding. The secretary hears, once a month, of the members in arrears for
-// dues_notice.secretary_months or more, except those with a justified absence (正当理由).
+// without a chat binding. The month's notices are enqueued in one transaction, on the first
+// run from that day on (a run missed on the day is made up by the next); a member who binds or
+// starts to owe later in the month hears at the next month's. The secretary hears, once a
+// month, of the members in arrears for dues_notice.secretary_months or more, except those
+// with a justified absence (正当理由).
 
 // DuesNotice sends the month's notices and the secretary's arrears list.
 func (s *Service) DuesNotice(ctx context.Context, now time.Time) error {
-	day := s.day(now)
-	if day.Day() < s.cfg.DuesNotice.Day {
-		return nil
+	due, err := s.duesNoticesDue(ctx, now)
+	if err != nil || !due {
+		return err
 	}
+	day := s.day(now)
 	month := dues.MonthOf(day)
-	period := month.Date().Format("2006-01")
+	period := duesPeriod(day)
 	standings, err := s.standings(ctx, now, nil)
 	if err != nil {
 		return err
 	}
 	reach, err := s.reachable(ctx, now)
-	if err != nil {
-		return err
-	}
-	sent, err := s.alreadySent(ctx, "dues.notice", period)
 	if err != nil {
 		return err
 	}
@@ -47,26 +47,27 @@ func (s *Service) DuesNotice(ctx context.Context, now time.Time) error {
 		if !owes(st) {
 			continue
 		}
-		m := notify.Message{Kind: "dues.notice", Period: period, MemberID: st.MemberID, Scheduled: true}
-		if reach[st.MemberID] && !sent[m.Recipient()] {
-			m.Text = duesNotice(st, month)
-			msgs = append(msgs, m)
+		if reach[st.MemberID] {
+			msgs = append(msgs, notify.Message{Kind: "dues.notice", Period: period, MemberID: st.MemberID, Scheduled: true,
+				Text: duesNotice(st, month)})
 		}
 		if st.ArrearsMonths >= s.cfg.DuesNotice.SecretaryMonths && !absent[st.MemberID].Covered {
 			arrears = append(arrears, notice{Due: Due{OrgUnitID: st.BranchID, MemberID: st.MemberID, Period: period,
 				Entry: notify.Entry{Name: st.Name, Note: arrearsNote(st)}}})
 		}
 	}
-	if _, err := notify.EnqueueBatch(ctx, s.st, msgs); err != nil {
-		return err
-	}
 	detail, err := s.Detail(ctx)
 	if err != nil {
 		return err
 	}
-	return s.tell(ctx, now, "dues.arrears", "", nil, arrears, func(unit int64, entries []notify.Entry) string {
-		return fmt.Sprintf("【党费欠缴】%s\n请与他们联系补交；确有困难的，可按规定申请减免（“减免 姓名 月份 免交 原因 批准单位”）。",
-			detail(unit).Section(fmt.Sprintf("截至%s，以下党员欠缴党费%d个月以上", month.Add(-1), s.cfg.DuesNotice.SecretaryMonths), entries))
+	return s.st.InTx(ctx, func(tx *store.Store) error {
+		if _, err := notify.EnqueueBatch(ctx, tx, msgs); err != nil {
+			return err
+		}
+		return s.tellIn(ctx, tx, now, "dues.arrears", "", nil, arrears, func(unit int64, entries []notify.Entry) string {
+			return fmt.Sprintf("【党费欠缴】%s\n请与他们联系补交；确有困难的，可按规定申请减免（“减免 姓名 月份 免交 原因 批准单位”）。",
+				detail(unit).Section(fmt.Sprintf("截至%s，以下党员欠缴党费%d个月以上", month.Add(-1), s.cfg.DuesNotice.SecretaryMonths), entries))
+		})
 	})
 }
 

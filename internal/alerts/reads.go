@@ -2,7 +2,9 @@ package alerts
 
 import (
 	"context"
+	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"liudong/internal/dues"
@@ -13,6 +15,20 @@ import (
 
 // The reads below are shared by the jobs and providers of one sweep (schedule.Memo): each is
 // made once per clock and scope, whichever job asks first.
+
+// gather runs reads at once and waits for them: a job's Prefetch. Their results and errors
+// stay in the sweep's memo for the jobs to take.
+func gather(reads ...func()) {
+	var wg sync.WaitGroup
+	for _, read := range reads {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			read()
+		}()
+	}
+	wg.Wait()
+}
 
 // readKey identifies one read: what, at which clock, within which scope.
 type readKey struct {
@@ -34,12 +50,40 @@ func keyOf(what string, now time.Time, scope []store.OrgUnit, arg string) readKe
 	return k
 }
 
-// standings is every member's dues standing in now's month (after the assessments due).
+// standings is the dues standing in now's month (after the assessments due) of the members
+// behind with their dues: unpaid for six_month.remind_months, or in arrears for
+// dues_notice.secretary_months; and of every member who owes anything when the month's
+// notices are due (duesNoticesDue). One read per sweep serves the six-month rule, the dues
+// notices and the digest: each keeps what concerns it.
 func (s *Service) standings(ctx context.Context, now time.Time, scope []store.OrgUnit) ([]store.DuesStanding, error) {
-	return schedule.Memo(ctx, keyOf("standings", now, scope, ""), func() ([]store.DuesStanding, error) {
-		return s.dues.Standings(ctx, dues.MonthOf(s.day(now)), scope)
+	filter := store.DuesFilter{UnpaidMonths: s.cfg.SixMonth.RemindMonths, ArrearsMonths: s.cfg.DuesNotice.SecretaryMonths}
+	if scope == nil {
+		due, err := s.duesNoticesDue(ctx, now)
+		if err != nil {
+			return nil, err
+		}
+		filter.Owing = due
+	}
+	return schedule.Memo(ctx, keyOf("standings", now, scope, fmt.Sprint(filter)), func() ([]store.DuesStanding, error) {
+		return s.dues.StandingsWhere(ctx, dues.MonthOf(s.day(now)), scope, filter)
 	})
 }
+
+// duesNoticesDue reports whether the month's dues notices are to be sent: from
+// dues_notice.day on, until they have been (they are enqueued in one transaction).
+func (s *Service) duesNoticesDue(ctx context.Context, now time.Time) (bool, error) {
+	day := s.day(now)
+	if day.Day() < s.cfg.DuesNotice.Day {
+		return false, nil
+	}
+	return schedule.Memo(ctx, keyOf("dues notices due", now, nil, ""), func() (bool, error) {
+		done, err := s.st.AnyNotification(ctx, "dues.notice", duesPeriod(day))
+		return !done, err
+	})
+}
+
+// duesPeriod keys a month's dues notices: "2026-11".
+func duesPeriod(day time.Time) string { return day.Format("2006-01") }
 
 // reachable is the set of members a scheduled notice can reach (a chat binding).
 func (s *Service) reachable(ctx context.Context, now time.Time) (map[int64]bool, error) {
@@ -80,8 +124,8 @@ func (s *Service) alreadySent(ctx context.Context, kind, period string) (map[str
 }
 
 // marked returns which of the (member, period) conditions already carry a mark of each kind.
-func (s *Service) marked(ctx context.Context, kinds []string, pairs []store.AlertMark) (map[store.KindMark]bool, error) {
-	ms, err := s.st.AlertMarksAmong(ctx, kinds, pairs)
+func (s *Service) marked(ctx context.Context, st *store.Store, kinds []string, pairs []store.AlertMark) (map[store.KindMark]bool, error) {
+	ms, err := st.AlertMarksAmong(ctx, kinds, pairs)
 	out := make(map[store.KindMark]bool, len(ms))
 	for _, m := range ms {
 		out[m] = true
@@ -105,6 +149,12 @@ type notice struct {
 // the next (the outbox's keys refuse a repeat).
 func (s *Service) tell(ctx context.Context, now time.Time, kind, memberKind string, earlier []string, ns []notice,
 	compose func(unit int64, entries []notify.Entry) string) error {
+	return s.tellIn(ctx, s.st, now, kind, memberKind, earlier, ns, compose)
+}
+
+// tellIn is tell on st, which may be a transaction.
+func (s *Service) tellIn(ctx context.Context, st *store.Store, now time.Time, kind, memberKind string, earlier []string, ns []notice,
+	compose func(unit int64, entries []notify.Entry) string) error {
 	if len(ns) == 0 {
 		return nil
 	}
@@ -113,7 +163,7 @@ func (s *Service) tell(ctx context.Context, now time.Time, kind, memberKind stri
 		pairs[i] = store.AlertMark{MemberID: n.MemberID, Period: n.Period}
 	}
 	kinds := append([]string{kind}, earlier...)
-	done, err := s.marked(ctx, kinds, pairs)
+	done, err := s.marked(ctx, st, kinds, pairs)
 	if err != nil {
 		return err
 	}
@@ -139,9 +189,16 @@ func (s *Service) tell(ctx context.Context, now time.Time, kind, memberKind stri
 	if len(dues) == 0 {
 		return nil
 	}
-	if _, err := notify.EnqueueBatch(ctx, s.st, msgs); err != nil {
+	if _, err := notify.EnqueueBatch(ctx, st, msgs); err != nil {
 		return err
 	}
-	_, err = EnqueueGrouped(ctx, s.st, kind, now, dues, compose)
+	_, err = EnqueueGrouped(ctx, st, kind, now, dues, compose)
 	return err
+}
+
+// orgLifeLapses is the members away with their last organizational life on now's day.
+func (s *Service) orgLifeLapses(ctx context.Context, now time.Time, scope []store.OrgUnit) ([]store.OrgLifeLapse, error) {
+	return schedule.Memo(ctx, keyOf("org life lapses", now, scope, ""), func() ([]store.OrgLifeLapse, error) {
+		return s.st.OrgLifeLapses(ctx, s.day(now), scope)
+	})
 }

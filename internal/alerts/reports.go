@@ -79,7 +79,8 @@ func (s *Service) remindReports(ctx context.Context, now time.Time, p report.Per
 }
 
 // ReportOverdue sends each branch, within report_overdue.within_days after a period ended,
-// the list of its mobile members who did not report for it; once per branch and period.
+// the list of its mobile members who did not report for it; once per period, on the first run
+// after it ended (a run missed then is made up by the next within the window).
 func (s *Service) ReportOverdue(ctx context.Context, now time.Time) error {
 	const kind = "report.overdue"
 	day := s.day(now)
@@ -87,12 +88,12 @@ func (s *Service) ReportOverdue(ctx context.Context, now time.Time) error {
 	if !day.Before(prev.End.AddDate(0, 0, s.cfg.ReportOverdue.WithinDays)) {
 		return nil
 	}
-	missing, err := s.missingReports(ctx, now, store.MissingReportQuery{Period: prev.Key, DepartedBefore: prev.End})
-	if err != nil || len(missing) == 0 {
+	// The lists are enqueued in one transaction: one row means they all were.
+	if done, err := s.st.AnyNotification(ctx, kind, prev.Key); err != nil || done {
 		return err
 	}
-	sent, err := s.alreadySent(ctx, kind, prev.Key)
-	if err != nil {
+	missing, err := s.missingReports(ctx, now, store.MissingReportQuery{Period: prev.Key, DepartedBefore: prev.End})
+	if err != nil || len(missing) == 0 {
 		return err
 	}
 	detail, err := s.Detail(ctx)
@@ -102,9 +103,6 @@ func (s *Service) ReportOverdue(ctx context.Context, now time.Time) error {
 	var units []int64
 	byUnit := map[int64][]notify.Entry{}
 	for _, m := range missing {
-		if sent[notify.Message{OrgUnitID: m.BranchID}.Recipient()] {
-			continue
-		}
 		if byUnit[m.BranchID] == nil {
 			units = append(units, m.BranchID)
 		}
@@ -116,8 +114,10 @@ func (s *Service) ReportOverdue(ctx context.Context, now time.Time) error {
 			Text: fmt.Sprintf("【思想汇报】%s已经结束。\n%s\n请联系他们了解情况，提醒按时汇报（本期的汇报发送“汇报”即可）。",
 				prev.Label, detail(u).Section(fmt.Sprintf("以下流动党员没有提交%s的思想汇报", prev.Label), byUnit[u]))}
 	}
-	_, err = notify.EnqueueBatch(ctx, s.st, msgs)
-	return err
+	return s.st.InTx(ctx, func(tx *store.Store) error {
+		_, err := notify.EnqueueBatch(ctx, tx, msgs)
+		return err
+	})
 }
 
 func missingNote(m store.MissingReport) string {

@@ -85,7 +85,7 @@ func (s *Service) lapses(ctx context.Context, now time.Time, scope []store.OrgUn
 		if err != nil {
 			return nil, err
 		}
-		away, err := s.st.OrgLifeLapses(ctx, day, scope)
+		away, err := s.orgLifeLapses(ctx, now, scope)
 		if err != nil {
 			return nil, err
 		}

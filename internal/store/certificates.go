@@ -164,15 +164,13 @@ func (s *Store) CertificatesReviewDue(ctx context.Context, at time.Time, withinD
 		filter = ` AND b.path LIKE ANY ($4::text[])`
 	}
 	var ds []CertificateDue
+	// Certificates are filtered before the members are joined: a few are due.
 	err := s.q.SelectContext(ctx, &ds, `
-		SELECT * FROM (
-			SELECT c.id AS certificate_id, c.number, c.member_id, m.name AS member_name, m.branch_id, b.name AS branch_name,
-				c.issued_on, c.reviewed_on, (c.review_base_on + make_interval(months => $3))::date AS next_review_on
-			FROM certificates c JOIN members m ON m.id = c.member_id JOIN org_units b ON b.id = m.branch_id
-			WHERE c.status = 'issued'`+filter+`
-		) due
-		WHERE next_review_on <= $1::date + $2::int
-		ORDER BY next_review_on, member_id`, args...)
+		SELECT c.id AS certificate_id, c.number, c.member_id, m.name AS member_name, m.branch_id, b.name AS branch_name,
+			c.issued_on, c.reviewed_on, (c.review_base_on + make_interval(months => $3))::date AS next_review_on
+		FROM certificates c JOIN members m ON m.id = c.member_id JOIN org_units b ON b.id = m.branch_id
+		WHERE c.status = 'issued' AND (c.review_base_on + make_interval(months => $3))::date <= $1::date + $2::int`+filter+`
+		ORDER BY next_review_on, c.member_id`, args...)
 	return ds, wrap("fetch certificates due for review", err)
 }
 

@@ -44,16 +44,23 @@ func (s *Store) MissingReports(ctx context.Context, q MissingReportQuery) ([]Mis
 		scope = ` AND b.path LIKE ANY ($5::text[])`
 	}
 	var out []MissingReport
+	// Driven from the mobile members (a third at most), against the period's reports hashed
+	// (NorPeriod "" matches no report).
 	err := s.q.SelectContext(ctx, &out, `
-		SELECT m.id AS member_id, m.name, m.branch_id, d.departed_on, COALESCE(d.place, '') AS place,
+		WITH mobile AS (
+			SELECT d.member_id, d.departed_on, d.place FROM departures d
+			WHERE d.returned_on IS NULL AND d.departed_on < $3::date
+			UNION ALL
+			SELECT m.id, NULL, '' FROM members m
+			WHERE m.mobility = '流出' AND NOT EXISTS (SELECT 1 FROM departures d WHERE d.member_id = m.id AND d.returned_on IS NULL)
+		)
+		SELECT m.id AS member_id, m.name, m.branch_id, mo.departed_on, mo.place,
 			EXISTS (SELECT 1 FROM chat_identities ci WHERE ci.member_id = m.id) AS reachable
-		FROM members m
+		FROM mobile mo
+		JOIN members m ON m.id = mo.member_id
 		JOIN org_units b ON b.id = m.branch_id
-		LEFT JOIN departures d ON d.member_id = m.id AND d.returned_on IS NULL
-		WHERE (d.id IS NOT NULL OR m.mobility = '流出')
-		  AND (d.id IS NULL OR d.departed_on < $3::date)
-		  AND NOT EXISTS (SELECT 1 FROM reports r WHERE r.period = $1 AND r.member_id = m.id)
-		  AND ($2 = '' OR NOT EXISTS (SELECT 1 FROM reports r WHERE r.period = $2 AND r.member_id = m.id))
+		WHERE mo.member_id NOT IN (SELECT r.member_id FROM reports r WHERE r.period = $1)
+		  AND mo.member_id NOT IN (SELECT r.member_id FROM reports r WHERE r.period = $2)
 		  AND NOT `+JustifiedAbsenceCovers("m.id", "$4::date")+scope+`
 		ORDER BY b.path, m.name, m.id`, args...)
 	return out, wrap("fetch missing reports", err)

@@ -69,10 +69,9 @@ var stayCTE = `
 	)`
 
 // inflowRegistered is the SQL predicate "the member of stay st has registered at the inflow
-// place for this stay": their certificate in force carries an inflow registration (流入登记)
-// dated on or after the stay's settled_from.
-const inflowRegistered = `EXISTS (SELECT 1 FROM certificates c WHERE c.member_id = st.member_id AND c.status = 'issued'
-	AND c.inflow_on >= st.settled_from)`
+// place for this stay": their certificate in force (c, joined) carries an inflow registration
+// (流入登记) dated on or after the stay's settled_from.
+const inflowRegistered = `COALESCE(c.inflow_on >= st.settled_from, false)`
 
 // Stays returns the current stays matching q, by branch and name.
 func (s *Store) Stays(ctx context.Context, q StayQuery) ([]Stay, error) {
@@ -88,6 +87,7 @@ func (s *Store) Stays(ctx context.Context, q StayQuery) ([]Stay, error) {
 				ARRAY(SELECT am.kind FROM alert_marks am WHERE am.member_id = st.member_id AND am.period = st.period) AS marked
 			FROM (SELECT *, place_key || '@' || to_char(since, 'YYYY-MM-DD') AS period FROM stays) st
 			JOIN members m ON m.id = st.member_id JOIN org_units b ON b.id = m.branch_id
+			LEFT JOIN certificates c ON c.member_id = st.member_id AND c.status = 'issued'
 			WHERE st.since <= (($1::timestamptz AT TIME ZONE $2)::date - make_interval(months => $3))::date
 			  AND ($4::text[] IS NULL OR b.path LIKE ANY ($4))`,
 			q.Now, q.Zone, q.Months, scope)
