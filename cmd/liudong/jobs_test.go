@@ -34,10 +34,12 @@ func TestJobsCommand(t *testing.T) {
 		t.Fatalf("jobs list: %d %s", code, errOut)
 	}
 	lines := strings.Split(strings.TrimSpace(out), "\n")
-	if len(lines) != 4 {
+	jobs := []string{"spring-festival  ", "inflow-registration  ", "transfer-prompt  ", "report-invite  ", "report-reminder  ",
+		"report-overdue  ", "six-month  ", "dues-notice  ", "certificate-review  ", "certificate-inspection  ", "weekly-digest  "}
+	if len(lines) != len(jobs) {
 		t.Fatalf("jobs list: %q", out)
 	}
-	for i, want := range []string{"spring-festival  ", "inflow-registration  ", "transfer-prompt  ", "weekly-digest  "} {
+	for i, want := range jobs {
 		if !strings.HasPrefix(lines[i], want) {
 			t.Errorf("line %d: %q, want it to start with %q", i, lines[i], want)
 		}

@@ -1,5 +1,6 @@
 // Package alerts decides what is due and for whom: the scheduled jobs (Spring Festival
-// invitations, inflow registration and transfer prompts, the weekly digest), the overdue
+// invitations, inflow registration and transfer prompts, the report window, the six-month
+// rule, dues notices, certificate reviews and inspections, the weekly digest), the overdue
 // providers the digest and the secretary's 逾期 are composed from, and the grouping of
 // member-level alerts into one message per org unit. Jobs only enqueue outbox rows.
 package alerts
@@ -13,29 +14,48 @@ import (
 	"time"
 
 	"liudong/internal/config"
+	"liudong/internal/dues/collect"
 	"liudong/internal/notify"
+	"liudong/internal/report"
 	"liudong/internal/schedule"
 	"liudong/internal/store"
 )
 
 // Service holds what the jobs and 逾期 need.
 type Service struct {
-	st        *store.Store
-	groups    *notify.Groups
-	cfg       config.Schedule
-	loc       *time.Location
-	log       *slog.Logger
-	providers []Provider
+	st           *store.Store
+	groups       *notify.Groups
+	cfg          config.Schedule
+	reviewMonths int // certificate.review_months
+	loc          *time.Location
+	log          *slog.Logger
+	reports      *report.Service
+	dues         *collect.Service
+	providers    []Provider
 }
 
-// New builds the service with the overdue providers available now (transfer due, inflow
-// registration due); more are added with AddProvider.
-func New(st *store.Store, groups *notify.Groups, cfg config.Config, log *slog.Logger) *Service {
-	s := &Service{st: st, groups: groups, cfg: cfg.Schedule, loc: cfg.Location(), log: log}
+// Domains are the services whose data the jobs read besides the store.
+type Domains struct {
+	Reports *report.Service
+	Dues    *collect.Service
+}
+
+// New builds the service with its overdue providers, in the order of their sections in the
+// weekly digest and 逾期: transfer due, inflow registration due, reports overdue, dues
+// arrears, 年审 due, certificates not inspected, six-month warnings. More are added with
+// AddProvider.
+func New(st *store.Store, groups *notify.Groups, cfg config.Config, log *slog.Logger, d Domains) *Service {
+	s := &Service{st: st, groups: groups, cfg: cfg.Schedule, reviewMonths: cfg.Certificate.ReviewMonths, loc: cfg.Location(),
+		log: log, reports: d.Reports, dues: d.Dues}
 	s.AddProvider(StayProvider{St: st, Loc: s.loc, Months: cfg.Schedule.Transfer.Months,
 		Label: fmt.Sprintf("外出满%d个月，应转接组织关系", cfg.Schedule.Transfer.Months)})
 	s.AddProvider(StayProvider{St: st, Loc: s.loc, Months: cfg.Schedule.InflowRegistration.Months, ExcludeRegistered: true,
 		Label: fmt.Sprintf("在外满%d个月，流入地未登记", cfg.Schedule.InflowRegistration.Months)})
+	s.AddProvider(reportProvider{s})
+	s.AddProvider(duesProvider{s})
+	s.AddProvider(reviewProvider{s})
+	s.AddProvider(inspectionProvider{s})
+	s.AddProvider(sixMonthProvider{s})
 	return s
 }
 
@@ -45,6 +65,7 @@ func (s *Service) AddProvider(p Provider) { s.providers = append(s.providers, p)
 
 // RegisterJobs adds this package's jobs to the registry.
 func (s *Service) RegisterJobs(reg *schedule.Registry) {
+	stays := func(ctx context.Context, now time.Time) { currentStays(ctx, s.st, now, s.loc.String(), nil) }
 	reg.Add(schedule.Job{
 		Name: "spring-festival", Schedule: s.cfg.SpringFestival.Spec,
 		Description: fmt.Sprintf("春节前%d天起：邀请外出党员参加春节座谈会，并把名单告诉书记", s.cfg.SpringFestival.LeadDays),
@@ -53,18 +74,45 @@ func (s *Service) RegisterJobs(reg *schedule.Registry) {
 	reg.Add(schedule.Job{
 		Name: "inflow-registration", Schedule: s.cfg.InflowRegistration.Spec,
 		Description: fmt.Sprintf("在同一城市满%d个月、流入地未登记的党员 → 书记", s.cfg.InflowRegistration.Months),
-		Run:         s.InflowRegistration,
+		Run:         s.InflowRegistration, Prefetch: stays,
 	})
 	reg.Add(schedule.Job{
 		Name: "transfer-prompt", Schedule: s.cfg.Transfer.Spec,
 		Description: fmt.Sprintf("在同一城市满%d个月 → 提醒党员本人和书记转接组织关系", s.cfg.Transfer.Months),
-		Run:         s.TransferPrompt,
+		Run:         s.TransferPrompt, Prefetch: stays,
 	})
+	s.registerPhase2(reg)
 	reg.Add(schedule.Job{
 		Name: "weekly-digest", Schedule: s.cfg.WeeklyDigest.Spec,
 		Description: "每周逾期汇总：每个党组织一条消息，发到提醒群（没有提醒群则私聊书记）",
-		Run:         s.WeeklyDigest,
+		Run:         s.WeeklyDigest, Prefetch: s.prefetchOverdue,
 	})
+}
+
+// registerPhase2 adds the report window, six-month, dues and certificate jobs.
+func (s *Service) registerPhase2(reg *schedule.Registry) {
+	c := s.cfg
+	for _, j := range []schedule.Job{
+		{Name: "report-invite", Schedule: c.ReportInvite.Spec, Run: s.ReportInvite, Prefetch: s.prefetchMissingReports,
+			Description: "每期最后一个月月初起：邀请流动党员提交思想汇报"},
+		{Name: "report-reminder", Schedule: c.ReportReminder.Spec, Run: s.ReportReminder, Prefetch: s.prefetchMissingReports,
+			Description: fmt.Sprintf("每期截止前%d天起：提醒还没有汇报的流动党员", c.ReportReminder.DaysBefore)},
+		{Name: "report-overdue", Schedule: c.ReportOverdue.Spec, Run: s.ReportOverdue,
+			Description: fmt.Sprintf("每期结束后%d天内：把未汇报的流动党员名单发给各支部（一次）", c.ReportOverdue.WithinDays)},
+		{Name: "six-month", Schedule: c.SixMonth.Spec, Run: s.SixMonth, Prefetch: s.prefetchLapses,
+			Description: fmt.Sprintf("六个月规定：未参加组织生活或未交党费满%d个月提醒本人并告诉书记，满%d个月预警，满%d个月脱党风险",
+				c.SixMonth.RemindMonths, c.SixMonth.WarnMonths, c.SixMonth.RiskMonths)},
+		{Name: "dues-notice", Schedule: c.DuesNotice.Spec, Run: s.DuesNotice, Prefetch: s.prefetchLapses,
+			Description: fmt.Sprintf("每月%d日起：告诉每位党员本月党费和欠缴；欠缴满%d个月的告诉书记", c.DuesNotice.Day, c.DuesNotice.SecretaryMonths)},
+		{Name: "certificate-review", Schedule: c.CertificateReview.Spec, Run: s.CertificateReview,
+			Prefetch:    func(ctx context.Context, now time.Time) { s.reviewsDue(ctx, now, nil) },
+			Description: fmt.Sprintf("活动证%d天内到期年审（或已逾期）→ 党员本人和书记", c.CertificateReview.Days)},
+		{Name: "certificate-inspection", Schedule: c.CertificateInspection.Spec, Run: s.CertificateInspection,
+			Prefetch:    func(ctx context.Context, now time.Time) { s.uninspected(ctx, now, nil) },
+			Description: fmt.Sprintf("返乡满%d天、活动证未交回查验 → 党员本人和书记", c.CertificateInspection.Days)},
+	} {
+		reg.Add(j)
+	}
 }
 
 // Detail returns, per org unit, how much its alerts may say about members (the configured
@@ -174,4 +222,38 @@ func monthsBetween(since, day time.Time) int {
 		n--
 	}
 	return max(n, 0)
+}
+
+// prefetchLapses starts the reads of the six-month rule and the dues notices.
+func (s *Service) prefetchLapses(ctx context.Context, now time.Time) {
+	gather(
+		func() { s.standings(ctx, now, nil) },
+		func() { s.orgLifeLapses(ctx, now, nil) },
+		func() { s.absences(ctx, now) },
+		func() { s.reachable(ctx, now) },
+	)
+}
+
+// prefetchMissingReports starts the read of this period's missing reports, within the
+// invitation and reminder windows.
+func (s *Service) prefetchMissingReports(ctx context.Context, now time.Time) {
+	p := s.reports.Period(now)
+	if !s.day(now).Before(p.End.AddDate(0, -1, 0)) {
+		s.missingReports(ctx, now, store.MissingReportQuery{Period: p.Key, DepartedBefore: p.End})
+	}
+}
+
+// prefetchOverdue starts the reads of every provider for the whole committee (the digest).
+func (s *Service) prefetchOverdue(ctx context.Context, now time.Time) {
+	cur := s.reports.Period(now)
+	prev := cur.Prev()
+	gather(
+		func() { currentStays(ctx, s.st, now, s.loc.String(), nil) },
+		func() {
+			s.missingReports(ctx, now, store.MissingReportQuery{Period: prev.Key, NorPeriod: cur.Key, DepartedBefore: prev.End})
+		},
+		func() { s.prefetchLapses(ctx, now) },
+		func() { s.reviewsDue(ctx, now, nil) },
+		func() { s.uninspected(ctx, now, nil) },
+	)
 }

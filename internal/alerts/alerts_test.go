@@ -45,8 +45,14 @@ const rosterCSV = `姓名,性别,出生日期,学历,所在党支部,流动类�
 
 func setup(t *testing.T, edit ...func(*config.Config)) *apptest.Harness {
 	t.Helper()
+	return setupWith(t, rosterCSV, edit...)
+}
+
+// setupWith imports the roster and binds every member of the phase 1 roster.
+func setupWith(t *testing.T, roster string, edit ...func(*config.Config)) *apptest.Harness {
+	t.Helper()
 	h := apptest.New(t, edit...)
-	h.Import(rosterCSV)
+	h.Import(roster)
 	h.Now = at("2026-11-20 10:00")
 	for name, handle := range map[string]string{"王书记": "u-wang", "张三": "u-zhang", "李四": "u-li", "赵丽": "u-zhao",
 		"钱五": "u-qian", "吴六": "u-wu", "孙二": "u-sun", "周书记": "u-zhou"} {
@@ -465,9 +471,13 @@ func TestExactlyOnceAcrossInstances(t *testing.T) {
 	}
 	wg.Wait()
 	// April 2026: 李四 and 孙二 are due; January 2027 adds 张三 and 吴六 (3 and 6 months) and 孙二's
-	// six months, and the Spring Festival invitations.
+	// six months, and the Spring Festival invitations. Phase 2: in April, each branch's list of
+	// the first quarter's missing reports (李四 and 吴六; 孙二); the six-month rule (no
+	// organizational life on record) reaches 李四 at six months and 孙二 at three; in January,
+	// 张三 and 吴六 at six months (first contact: reminded) and 孙二 at six (told before).
 	want := map[string]int{"spring.invite": 4, "spring.secretary": 2, "inflow.unregistered": 3, "transfer.member": 4,
-		"transfer.secretary": 3, "digest.weekly": 4}
+		"transfer.secretary": 3, "digest.weekly": 4, "report.overdue": 2, "sixmonth.member": 4, "sixmonth.note": 1,
+		"sixmonth.risk": 3}
 	for kind, n := range want {
 		rows, err := apps[0].Store.NotificationsByKind(ctx, kind)
 		if err != nil {
@@ -486,8 +496,8 @@ func TestExactlyOnceAcrossInstances(t *testing.T) {
 	for _, s := range p.Sent() {
 		seen[s.To+"|"+s.Group+"|"+s.Text]++
 	}
-	if len(seen) != 20 {
-		t.Errorf("%d distinct messages sent, want 20", len(seen))
+	if len(seen) != 30 {
+		t.Errorf("%d distinct messages sent, want 30", len(seen))
 	}
 	for k, n := range seen {
 		if n > 1 {

@@ -109,10 +109,10 @@ func New(cfg config.Config, log *slog.Logger, st *store.Store, rdb redis.Univers
 		return nil, fmt.Errorf("app: notify.detail: %w", err)
 	}
 	a.Groups = notify.NewGroups(st, cfg.Notify.Groups, detail)
-	a.Alerts = alerts.New(st, a.Groups, cfg, log)
+	a.Dues = collect.New(st, cfg.Dues.Rules, cfg.Committee.Region, a.Cfg.Location())
+	a.Alerts = alerts.New(st, a.Groups, cfg, log, alerts.Domains{Reports: a.Reports, Dues: a.Dues})
 	a.Jobs = schedule.NewRegistry()
 	a.Alerts.RegisterJobs(a.Jobs)
-	a.Dues = collect.New(st, cfg.Dues.Rules, cfg.Committee.Region, a.Cfg.Location())
 	if a.Stats, err = stats.New(st, cfg, log); err != nil {
 		return nil, fmt.Errorf("app: %w", err)
 	}

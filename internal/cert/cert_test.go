@@ -207,14 +207,14 @@ func TestCertificatesDueAndNotInspected(t *testing.T) {
 	at(h, 2026, 12, 1)
 	h.Say("u-wang", "年审 王书记")
 
-	due, err := h.Store.CertificatesReviewDue(h.Ctx, time.Date(2026, 11, 20, 9, 0, 0, 0, shanghai), 30, 12)
+	due, err := h.Store.CertificatesReviewDue(h.Ctx, time.Date(2026, 11, 20, 9, 0, 0, 0, shanghai), 30, 12, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(due) != 1 || due[0].MemberName != "张三" || due[0].NextReviewOn.Format(time.DateOnly) != "2026-12-10" || due[0].BranchName != "第一党支部" {
 		t.Errorf("due within 30 days of 11-20: %+v", due)
 	}
-	due, _ = h.Store.CertificatesReviewDue(h.Ctx, time.Date(2027, 2, 1, 9, 0, 0, 0, shanghai), 0, 12)
+	due, _ = h.Store.CertificatesReviewDue(h.Ctx, time.Date(2027, 2, 1, 9, 0, 0, 0, shanghai), 0, 12, nil)
 	var names []string
 	for _, d := range due {
 		names = append(names, d.MemberName+" "+d.NextReviewOn.Format(time.DateOnly))
@@ -228,14 +228,14 @@ func TestCertificatesDueAndNotInspected(t *testing.T) {
 	h.Say("u-li", "返乡")
 	at(h, 2026, 12, 8)
 	h.Say("u-zhao", "收回 李四")
-	un, err := h.Store.CertificatesNotInspected(h.Ctx, time.Date(2026, 12, 20, 9, 0, 0, 0, shanghai), 14)
+	un, err := h.Store.CertificatesNotInspected(h.Ctx, time.Date(2026, 12, 20, 9, 0, 0, 0, shanghai), 14, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(un) != 1 || un[0].MemberName != "张三" || un[0].ReturnedOn.Format(time.DateOnly) != "2026-12-05" {
 		t.Errorf("not inspected 14 days after return: %+v", un)
 	}
-	if un, _ := h.Store.CertificatesNotInspected(h.Ctx, time.Date(2026, 12, 18, 9, 0, 0, 0, shanghai), 14); len(un) != 0 {
+	if un, _ := h.Store.CertificatesNotInspected(h.Ctx, time.Date(2026, 12, 18, 9, 0, 0, 0, shanghai), 14, nil); len(un) != 0 {
 		t.Errorf("only 13 days: %+v", un)
 	}
 	// The archive line of 查.

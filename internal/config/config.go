@@ -128,6 +128,55 @@ type Schedule struct {
 	InflowRegistration StayJob           `yaml:"inflow_registration"`
 	Transfer           StayJob           `yaml:"transfer"`
 	WeeklyDigest       Job               `yaml:"weekly_digest"`
+
+	// Phase 2: the report window, the six-month rule, dues notices and the certificate.
+	ReportInvite          Job               `yaml:"report_invite"`
+	ReportReminder        ReportReminderJob `yaml:"report_reminder"`
+	ReportOverdue         ReportOverdueJob  `yaml:"report_overdue"`
+	SixMonth              SixMonthJob       `yaml:"six_month"`
+	DuesNotice            DuesNoticeJob     `yaml:"dues_notice"`
+	CertificateReview     CertificateJob    `yaml:"certificate_review"`
+	CertificateInspection CertificateJob    `yaml:"certificate_inspection"`
+}
+
+// ReportReminderJob reminds the mobile members who have not reported, DaysBefore the end of
+// the period.
+type ReportReminderJob struct {
+	Spec       string `yaml:"spec"`
+	DaysBefore int    `yaml:"days_before"`
+}
+
+// ReportOverdueJob sends each branch the list of members who did not report, within
+// WithinDays after the period ended (a later run sends nothing for that period).
+type ReportOverdueJob struct {
+	Spec       string `yaml:"spec"`
+	WithinDays int    `yaml:"within_days"`
+}
+
+// SixMonthJob applies the six-month rule (党章 第九条): months without organizational life or
+// without dues at which the member and the secretary hear of it.
+type SixMonthJob struct {
+	Spec string `yaml:"spec"`
+	// RemindMonths: a reminder to the member and a note to the secretary.
+	RemindMonths int `yaml:"remind_months"`
+	// WarnMonths: a warning to the secretary.
+	WarnMonths int `yaml:"warn_months"`
+	// RiskMonths: 脱党风险 (six months is the Constitution's line).
+	RiskMonths int `yaml:"risk_months"`
+}
+
+// DuesNoticeJob sends each member the month's dues and arrears from Day of the month on, and
+// the secretary the members in arrears for SecretaryMonths or more.
+type DuesNoticeJob struct {
+	Spec            string `yaml:"spec"`
+	Day             int    `yaml:"day"`
+	SecretaryMonths int    `yaml:"secretary_months"`
+}
+
+// CertificateJob fires Days before (年审 due) or after (returned home, not inspected) an event.
+type CertificateJob struct {
+	Spec string `yaml:"spec"`
+	Days int    `yaml:"days"`
 }
 
 // Job is a job with only a schedule.
@@ -255,6 +304,20 @@ func Default() Config {
 			// 党员教育管理工作条例 (2019): away 6 months+ at a fairly fixed place ⇒ transfer.
 			Transfer:     StayJob{Spec: "0 9 * * *", Months: 6},
 			WeeklyDigest: Job{Spec: "30 9 * * 1"},
+			// Reports: invited at the start of the period's last month, reminded 10 days before its
+			// end; the list of those who did not report goes to the branch after it (DOMAIN.md,
+			// "Reporting in": quarterly by default).
+			ReportInvite:   Job{Spec: "0 9 * * *"},
+			ReportReminder: ReportReminderJob{Spec: "0 9 * * *", DaysBefore: 10},
+			ReportOverdue:  ReportOverdueJob{Spec: "0 9 * * *", WithinDays: 15},
+			// 党章 第九条: six months in a row without organizational life or dues, without good reason,
+			// is leaving the Party; branches act early: 3 months (member and secretary), 5, 6.
+			SixMonth: SixMonthJob{Spec: "0 9 * * *", RemindMonths: 3, WarnMonths: 5, RiskMonths: 6},
+			// 中组发〔2008〕3号: dues are paid monthly; arrears (补交) normally at most 6 months.
+			DuesNotice: DuesNoticeJob{Spec: "0 9 * * *", Day: 1, SecretaryMonths: 3},
+			// The 活动证 is reviewed yearly (年审) and handed back for inspection (查验) on return.
+			CertificateReview:     CertificateJob{Spec: "0 9 * * *", Days: 30},
+			CertificateInspection: CertificateJob{Spec: "0 9 * * *", Days: 14},
 		},
 	}
 }
@@ -459,6 +522,13 @@ func (c *Config) Validate() error {
 		{"schedule.inflow_registration.spec", c.Schedule.InflowRegistration.Spec},
 		{"schedule.transfer.spec", c.Schedule.Transfer.Spec},
 		{"schedule.weekly_digest.spec", c.Schedule.WeeklyDigest.Spec},
+		{"schedule.report_invite.spec", c.Schedule.ReportInvite.Spec},
+		{"schedule.report_reminder.spec", c.Schedule.ReportReminder.Spec},
+		{"schedule.report_overdue.spec", c.Schedule.ReportOverdue.Spec},
+		{"schedule.six_month.spec", c.Schedule.SixMonth.Spec},
+		{"schedule.dues_notice.spec", c.Schedule.DuesNotice.Spec},
+		{"schedule.certificate_review.spec", c.Schedule.CertificateReview.Spec},
+		{"schedule.certificate_inspection.spec", c.Schedule.CertificateInspection.Spec},
 	} {
 		if _, err := cron.ParseStandard(j.spec); err != nil {
 			bad(j.key, "want a cron spec such as \"0 9 * * *\" (minute hour day month weekday): %v", err)
@@ -472,6 +542,33 @@ func (c *Config) Validate() error {
 	}
 	if m := c.Schedule.Transfer.Months; m < 1 || m > 36 {
 		bad("schedule.transfer.months", "want between 1 and 36, got %d", m)
+	}
+	if d := c.Schedule.ReportReminder.DaysBefore; d < 1 || d > 60 {
+		bad("schedule.report_reminder.days_before", "want between 1 and 60, got %d", d)
+	}
+	if d := c.Schedule.ReportOverdue.WithinDays; d < 1 || d > 90 {
+		bad("schedule.report_overdue.within_days", "want between 1 and 90, got %d", d)
+	}
+	six := c.Schedule.SixMonth
+	switch {
+	case six.RemindMonths < 1:
+		bad("schedule.six_month.remind_months", "want at least 1, got %d", six.RemindMonths)
+	case six.WarnMonths <= six.RemindMonths:
+		bad("schedule.six_month.warn_months", "want more than remind_months (%d), got %d", six.RemindMonths, six.WarnMonths)
+	case six.RiskMonths <= six.WarnMonths || six.RiskMonths > 6:
+		bad("schedule.six_month.risk_months", "want more than warn_months (%d) and at most 6 (党章 第九条), got %d", six.WarnMonths, six.RiskMonths)
+	}
+	if d := c.Schedule.DuesNotice.Day; d < 1 || d > 28 {
+		bad("schedule.dues_notice.day", "want a day of the month between 1 and 28, got %d", d)
+	}
+	if m := c.Schedule.DuesNotice.SecretaryMonths; m < 1 || m > 24 {
+		bad("schedule.dues_notice.secretary_months", "want between 1 and 24, got %d", m)
+	}
+	if d := c.Schedule.CertificateReview.Days; d < 0 || d > 180 {
+		bad("schedule.certificate_review.days", "want between 0 and 180, got %d", d)
+	}
+	if d := c.Schedule.CertificateInspection.Days; d < 1 || d > 180 {
+		bad("schedule.certificate_inspection.days", "want between 1 and 180, got %d", d)
 	}
 	switch {
 	case c.Dues.RulesFile != "":

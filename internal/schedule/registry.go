@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"runtime/debug"
+	"sync"
 	"time"
 )
 
@@ -19,6 +20,10 @@ type Job struct {
 	// Run does the job as of now (in the configured zone). It must be safe to run twice and
 	// concurrently: it only enqueues outbox rows, whose keys make a repeat a no-op.
 	Run func(ctx context.Context, now time.Time) error
+	// Prefetch, when set, starts the reads Run will make through Memo: a sweep starts those of
+	// all its jobs at once, in parallel, before running the jobs one after the other, which
+	// find them done or wait for them. Errors are Run's to report.
+	Prefetch func(ctx context.Context, now time.Time)
 }
 
 // Registry holds the jobs in registration order.
@@ -77,12 +82,31 @@ func (r *Registry) Run(ctx context.Context, name string, now time.Time) error {
 // error.
 func (r *Registry) RunAll(ctx context.Context, now time.Time) error {
 	ctx = WithSweep(ctx)
+	defer prefetch(ctx, r.jobs, now)()
 	for _, j := range r.jobs {
 		if err := runSafely(ctx, j, now); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// prefetch starts the jobs' prefetches in parallel under the sweep ctx and returns a function
+// waiting for them (a job that failed early leaves no read running behind the sweep).
+func prefetch(ctx context.Context, jobs []Job, now time.Time) (wait func()) {
+	var wg sync.WaitGroup
+	for _, j := range jobs {
+		if j.Prefetch == nil {
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { recover() }() // Run meets the same panic and reports it
+			j.Prefetch(ctx, now)
+		}()
+	}
+	return wg.Wait
 }
 
 func runSafely(ctx context.Context, j Job, now time.Time) (err error) {

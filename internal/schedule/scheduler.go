@@ -89,6 +89,7 @@ func (s *Scheduler) runGuarded(ctx context.Context, jobs []Job, running *atomic.
 	defer running.Store(false)
 	now := s.now().In(s.loc)
 	sweep := WithSweep(ctx)
+	defer prefetch(sweep, jobs, now)()
 	for _, j := range jobs {
 		start := time.Now()
 		if err := runSafely(sweep, j, now); err != nil {

@@ -7,7 +7,8 @@ import (
 
 // A sweep is one run of several jobs at one clock (the jobs sharing a cron spec, RunAll). Jobs
 // share what they compute for that clock through Memo: the current stays, say, are read once
-// for the inflow, transfer and digest jobs, not three times.
+// for the inflow, transfer and digest jobs, not three times. Jobs may declare their reads
+// (Job.Prefetch): a sweep starts them all at once, so that independent reads use every core.
 type sweep struct {
 	mu    sync.Mutex
 	items map[any]*memoItem
@@ -29,8 +30,9 @@ func WithSweep(ctx context.Context) context.Context {
 	return context.WithValue(ctx, sweepKey{}, &sweep{items: map[any]*memoItem{}})
 }
 
-// Memo returns fn's result for key, computed once per sweep (and not kept at all outside one).
-// The key must include everything the result depends on, the clock first of all.
+// Memo returns fn's result for key, computed once per sweep (and not kept at all outside one);
+// callers asking at once wait for the one computing it. The key must include everything the
+// result depends on, the clock first of all.
 func Memo[T any](ctx context.Context, key any, fn func() (T, error)) (T, error) {
 	s, ok := ctx.Value(sweepKey{}).(*sweep)
 	if !ok {

@@ -32,3 +32,30 @@ func (s *Store) MarkAlerts(ctx context.Context, kind string, marks []AlertMark) 
 	}
 	return out, nil
 }
+
+// KindMark is an alert mark with its kind.
+type KindMark struct {
+	Kind string `db:"kind"`
+	AlertMark
+}
+
+// AlertMarksAmong returns, of the marks of the given kinds on the given (member, period)
+// pairs, those already taken: a job leaves these conditions out before composing, so a run
+// with nothing new writes nothing.
+func (s *Store) AlertMarksAmong(ctx context.Context, kinds []string, pairs []AlertMark) ([]KindMark, error) {
+	if len(pairs) == 0 {
+		return nil, nil
+	}
+	members := make(Int64Array, len(pairs))
+	periods := make(StringArray, len(pairs))
+	for i, m := range pairs {
+		members[i], periods[i] = m.MemberID, m.Period
+	}
+	var out []KindMark
+	err := s.q.SelectContext(ctx, &out, `
+		SELECT am.kind, am.member_id, am.period
+		FROM unnest($1::bigint[], $2::text[]) AS t (m, p)
+		JOIN alert_marks am ON am.member_id = t.m AND am.period = t.p
+		WHERE am.kind = ANY ($3::text[])`, members, periods, StringArray(kinds))
+	return out, wrap("fetch alert marks", err)
+}

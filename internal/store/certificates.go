@@ -153,19 +153,24 @@ type CertificateDue struct {
 }
 
 // CertificatesReviewDue lists, in one statement, the certificates in force whose next annual
-// review (ReviewBaseOn, i.e. the last review or the issue date, plus reviewMonths) falls on or before the date
-// of at plus withinDays: overdue ones included. Ordered by next review, then member.
-func (s *Store) CertificatesReviewDue(ctx context.Context, at time.Time, withinDays, reviewMonths int) ([]CertificateDue, error) {
+// review (ReviewBaseOn, i.e. the last review or the issue date, plus reviewMonths) falls on or
+// before the date of at plus withinDays: overdue ones included. scope keeps the members of
+// those org units' subtrees (nil: everyone). Ordered by next review, then member.
+func (s *Store) CertificatesReviewDue(ctx context.Context, at time.Time, withinDays, reviewMonths int, scope []OrgUnit) ([]CertificateDue, error) {
+	args := []any{at.Format(time.DateOnly), withinDays, reviewMonths}
+	filter := ""
+	if scope != nil {
+		args = append(args, pathPatterns(scope))
+		filter = ` AND b.path LIKE ANY ($4::text[])`
+	}
 	var ds []CertificateDue
+	// Certificates are filtered before the members are joined: a few are due.
 	err := s.q.SelectContext(ctx, &ds, `
-		SELECT * FROM (
-			SELECT c.id AS certificate_id, c.number, c.member_id, m.name AS member_name, m.branch_id, b.name AS branch_name,
-				c.issued_on, c.reviewed_on, (c.review_base_on + make_interval(months => $3))::date AS next_review_on
-			FROM certificates c JOIN members m ON m.id = c.member_id JOIN org_units b ON b.id = m.branch_id
-			WHERE c.status = 'issued'
-		) due
-		WHERE next_review_on <= $1::date + $2::int
-		ORDER BY next_review_on, member_id`, at.Format(time.DateOnly), withinDays, reviewMonths)
+		SELECT c.id AS certificate_id, c.number, c.member_id, m.name AS member_name, m.branch_id, b.name AS branch_name,
+			c.issued_on, c.reviewed_on, (c.review_base_on + make_interval(months => $3))::date AS next_review_on
+		FROM certificates c JOIN members m ON m.id = c.member_id JOIN org_units b ON b.id = m.branch_id
+		WHERE c.status = 'issued' AND (c.review_base_on + make_interval(months => $3))::date <= $1::date + $2::int`+filter+`
+		ORDER BY next_review_on, c.member_id`, args...)
 	return ds, wrap("fetch certificates due for review", err)
 }
 
@@ -182,9 +187,18 @@ type CertificateUninspected struct {
 
 // CertificatesNotInspected lists, in one statement, members who came home (their latest
 // departure closed) at least afterDays before the date of at and still hold a certificate in
-// force issued before that return: it has not been handed back for inspection. Ordered by return date, then member.
-func (s *Store) CertificatesNotInspected(ctx context.Context, at time.Time, afterDays int) ([]CertificateUninspected, error) {
+// force issued before that return: it has not been handed back for inspection. scope keeps the
+// members of those org units' subtrees (nil: everyone). Ordered by return date, then member.
+func (s *Store) CertificatesNotInspected(ctx context.Context, at time.Time, afterDays int, scope []OrgUnit) ([]CertificateUninspected, error) {
+	args := []any{at.Format(time.DateOnly), afterDays}
+	filter := ""
+	if scope != nil {
+		args = append(args, pathPatterns(scope))
+		filter = ` AND b.path LIKE ANY ($3::text[])`
+	}
 	var us []CertificateUninspected
+	// Members away now (an open departure) are left out at once; the latest departure is read
+	// only for the others, most of whom hold no certificate in force.
 	err := s.q.SelectContext(ctx, &us, `
 		SELECT c.id AS certificate_id, c.number, c.member_id, m.name AS member_name, m.branch_id, b.name AS branch_name,
 			d.returned_on
@@ -194,8 +208,10 @@ func (s *Store) CertificatesNotInspected(ctx context.Context, at time.Time, afte
 			SELECT departed_on, returned_on FROM departures WHERE member_id = c.member_id
 			ORDER BY departed_on DESC, id DESC LIMIT 1
 		) d ON true
-		WHERE c.status = 'issued' AND d.returned_on IS NOT NULL AND d.returned_on <= $1::date - $2::int
-			AND c.issued_on <= d.returned_on
-		ORDER BY d.returned_on, c.member_id`, at.Format(time.DateOnly), afterDays)
+		WHERE c.status = 'issued'
+		  AND NOT EXISTS (SELECT 1 FROM departures o WHERE o.member_id = c.member_id AND o.returned_on IS NULL)
+		  AND d.returned_on IS NOT NULL AND d.returned_on <= $1::date - $2::int
+		  AND c.issued_on <= d.returned_on`+filter+`
+		ORDER BY d.returned_on, c.member_id`, args...)
 	return us, wrap("fetch certificates not inspected", err)
 }

@@ -151,12 +151,9 @@ type DuesAssessmentCandidate struct {
 
 // DuesAssessmentCandidates returns the members (those given, else those within the subtrees
 // of scope, else all) with no assessment, or whose newest assessment starts before renewFrom,
-// with that newest assessment.
+// with that newest assessment. The newest assessments are read in one ordered pass over an
+// index (dues_assessments_newest) for all members, or through it for a few.
 func (s *Store) DuesAssessmentCandidates(ctx context.Context, renewFrom dues.Month, memberIDs []int64, scope []OrgUnit) ([]DuesAssessmentCandidate, error) {
-	var patterns any
-	if scope != nil {
-		patterns = pathPatterns(scope)
-	}
 	type row struct {
 		MemberID       int64  `db:"member_id"`
 		Name           string `db:"name"`
@@ -164,17 +161,30 @@ func (s *Store) DuesAssessmentCandidates(ctx context.Context, renewFrom dues.Mon
 		RosterIncome   *int64 `db:"m_income"`
 		LatestID       *int64 `db:"latest_id"`
 	}
+	// The texts differ by case rather than take optional parameters, so that a prepared
+	// statement's generic plan suits each (one member's, on the message path, stays an index
+	// lookup).
+	args := []any{renewFrom}
+	members, assessments := "", ""
+	switch {
+	case memberIDs != nil:
+		args = append(args, Int64Array(memberIDs))
+		members, assessments = ` AND m.id = ANY ($2)`, ` WHERE member_id = ANY ($2)`
+	case scope != nil:
+		args = append(args, pathPatterns(scope))
+		members = ` AND b.path LIKE ANY ($2)`
+		assessments = ` WHERE member_id IN (SELECT m.id FROM members m JOIN org_units b ON b.id = m.branch_id WHERE true` + members + `)`
+	}
 	var rows []row
 	err := s.q.SelectContext(ctx, &rows, `
 		SELECT m.id AS member_id, m.name, m.category AS m_category, m.monthly_income_fen AS m_income, l.id AS latest_id
 		FROM members m JOIN org_units b ON b.id = m.branch_id
-		LEFT JOIN LATERAL (
-			SELECT a.id, a.from_month FROM dues_assessments a WHERE a.member_id = m.id ORDER BY a.id DESC LIMIT 1
-		) l ON true
-		WHERE ($2::bigint[] IS NULL OR m.id = ANY ($2))
-		  AND ($3::text[] IS NULL OR b.path LIKE ANY ($3))
-		  AND (l.id IS NULL OR l.from_month < $1)
-		ORDER BY m.id`, renewFrom, nullableIDs(memberIDs), patterns)
+		LEFT JOIN (
+			SELECT DISTINCT ON (member_id) member_id, id, from_month FROM dues_assessments`+assessments+`
+			ORDER BY member_id, id DESC
+		) l ON l.member_id = m.id
+		WHERE (l.id IS NULL OR l.from_month < $1)`+members+`
+		ORDER BY m.id`, args...)
 	if err != nil {
 		return nil, wrap("find members to assess", err)
 	}

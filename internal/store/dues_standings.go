@@ -1,7 +1,15 @@
 package store
 
 import (
+	"cmp"
 	"context"
+	"database/sql"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
 
 	"liudong/internal/dues"
 )
@@ -30,260 +38,488 @@ type DuesStanding struct {
 	ArrearsMonths int        `db:"arrears_months"`
 	Owed          dues.Fen   `db:"owed_fen"`
 	OldestArrears dues.Month `db:"oldest_arrears"`
+	// UnsettledSince is the first month of the unbroken run of unsettled months that reaches
+	// the month before this one (zero when that month is settled): the six-month rule's "no
+	// dues since".
+	UnsettledSince dues.Month `db:"unsettled_since"`
 }
 
 // DuesStandings derives every member's standing in month, within the subtrees of scope (nil
-// means everyone), ordered by branch and name. Set-based, in one transaction of a few
-// statements whatever the number of members; intermediate results are temporary tables, so
-// that the planner knows their sizes:
+// means everyone), ordered by branch and name. Two statements whatever the number of members,
+// no per-member round trip:
 //
-//  1. dues_mem: the members in scope;
-//  2. dues_first: one pass over assessments and ledger. A member whose live payments cover
-//     every month from the start to their last payment, with no exemption (nearly everyone),
-//     is "simple": the only unsettled months are those after the last payment;
-//  3. dues_live, dues_holes: the unsettled spans of every assessed member — one open span for
-//     the simple ones; for the others, the gaps between their settled intervals (live payments
-//     read through the index, and waivers) ordered with a running maximum;
-//  4. the answer: arrears are the holes before the month, summed per assessment in force and
-//     less the reductions, by interval arithmetic (never month by month).
+//  1. one pass over the assessments and one over the ledger (aggregates per member, in a
+//     transaction with a larger work_mem and without JIT, see heavyTx): each member's
+//     assessments in the order made, exemptions, and the months their payments cover. A
+//     member whose live payments cover every month from the start to their last payment, with
+//     no exemption (nearly everyone), is "simple": the only unsettled months are those after
+//     the last payment;
+//  2. for the others only, their live payments (through the index).
+//
+// The rest is interval arithmetic per member, here rather than in SQL (where it cost seconds
+// at 100,000 members): the unsettled spans ("holes") of the settled intervals (live payments
+// and waivers), arrears as the holes before the month summed per assessment in force and less
+// the reductions, never month by month. TestStandingsMatchLedger checks it against the Go
+// ledger (internal/dues) for every member and month of random histories.
 func (s *Store) DuesStandings(ctx context.Context, month dues.Month, scope []OrgUnit) ([]DuesStanding, error) {
-	var patterns any
-	if scope != nil {
-		patterns = pathPatterns(scope)
+	return s.DuesStandingsWhere(ctx, month, scope, DuesFilter{})
+}
+
+// DuesFilter narrows DuesStandingsWhere to the members in some trouble, the scheduler's daily
+// read: a member is kept when any criterion set holds. The zero value keeps everyone.
+type DuesFilter struct {
+	// UnpaidMonths keeps members whose unbroken run of unsettled months reaching last month is
+	// at least this long (UnsettledSince at or before month − UnpaidMonths).
+	UnpaidMonths int
+	// ArrearsMonths keeps members with at least this many months in arrears.
+	ArrearsMonths int
+	// Owing keeps members who owe something in the month: its dues, or arrears.
+	Owing bool
+}
+
+func (f DuesFilter) any() bool { return f.UnpaidMonths > 0 || f.ArrearsMonths > 0 || f.Owing }
+
+// within is the latest first unsettled month a simple member can have and match f (months
+// numbered): a simple member's only unsettled months follow their last payment.
+func (f DuesFilter) within(m int64) int64 {
+	k := int64(math.MaxInt32)
+	if f.UnpaidMonths > 0 {
+		k = min(k, int64(f.UnpaidMonths))
 	}
-	var out []DuesStanding
-	err := s.withoutJIT(ctx, func(tx *Store) error {
-		steps := []struct {
-			sql  string
-			args []any
-		}{
-			{standingsMembersSQL, []any{patterns}},
-			{`ANALYZE pg_temp.dues_mem`, nil},
-			{standingsFirstSQL, []any{month, scope == nil}},
-			{`ANALYZE pg_temp.dues_first`, nil},
-			{standingsLiveSQL, nil},
-			{`ANALYZE pg_temp.dues_live`, nil},
-			{standingsHolesSQL, nil},
-			{`ANALYZE pg_temp.dues_holes`, nil},
-		}
-		for _, st := range steps {
-			if _, err := tx.q.ExecContext(ctx, st.sql, st.args...); err != nil {
-				return wrap("derive dues standings", err)
-			}
-		}
-		return wrap("derive dues standings", tx.q.SelectContext(ctx, &out, standingsSQL, month))
-	})
-	return out, err
+	if f.ArrearsMonths > 0 {
+		k = min(k, int64(f.ArrearsMonths))
+	}
+	if f.Owing {
+		k = 0
+	}
+	return m - k
 }
 
-// withoutJIT runs fn in a transaction with PostgreSQL's JIT compiler off: the planner's cost
-// estimates for these queries are large enough to trigger it, and compiling takes seconds.
-func (s *Store) withoutJIT(ctx context.Context, fn func(tx *Store) error) error {
-	return s.InTx(ctx, func(tx *Store) error {
-		if _, err := tx.q.ExecContext(ctx, `SET LOCAL jit = off`); err != nil {
-			return wrap("turn off JIT", err)
-		}
-		return fn(tx)
-	})
+// Keep reports whether a standing in month matches f.
+func (f DuesFilter) Keep(st DuesStanding, month dues.Month) bool {
+	if !f.any() {
+		return true
+	}
+	return (f.UnpaidMonths > 0 && !st.UnsettledSince.IsZero() && month.Sub(st.UnsettledSince) >= f.UnpaidMonths) ||
+		(f.ArrearsMonths > 0 && st.ArrearsMonths >= f.ArrearsMonths) ||
+		(f.Owing && st.Assessed && ((st.Due > 0 && !st.CurrentSettled) || st.ArrearsMonths > 0))
 }
 
-const standingsMembersSQL = `
-CREATE TEMP TABLE dues_mem ON COMMIT DROP AS
-SELECT m.id, m.name, m.branch_id, b.name AS branch_name, b.path, m.mobility
-FROM members m JOIN org_units b ON b.id = m.branch_id
-WHERE ($1::text[] IS NULL OR b.path LIKE ANY ($1::text[]))`
+// DuesStandingsWhere is DuesStandings for the members matching filter only. Most members pay
+// on time: the database leaves them out at once (a simple member matches by their last
+// payment alone), which saves most of the work of a full read.
+func (s *Store) DuesStandingsWhere(ctx context.Context, month dues.Month, scope []OrgUnit, filter DuesFilter) ([]DuesStanding, error) {
+	m := monthIndex(month)
+	var rows []duesRow
+	err := s.heavyTx(ctx, func(tx *Store) error {
+		var args []any
+		if scope != nil {
+			args = append(args, pathPatterns(scope))
+		} else if err := mergePlan(ctx, tx); err != nil {
+			return err
+		}
+		if filter.any() {
+			args = append(args, monthAt(filter.within(m)))
+		}
+		var err error
+		rows, err = scanDuesRows(tx.q.QueryContext(ctx, duesRowsSQL(scope != nil, filter.any()), args...))
+		return err
+	})
+	if err != nil {
+		return nil, wrap("derive dues standings", err)
+	}
+	// By branch and name, in byte order (what C collation gives), cheaper here than there.
+	slices.SortFunc(rows, func(a, b duesRow) int {
+		return cmp.Or(strings.Compare(a.Path, b.Path), strings.Compare(a.Name, b.Name), cmp.Compare(a.MemberID, b.MemberID))
+	})
+	out := make([]DuesStanding, 0, len(rows))
+	for i := range rows {
+		if st := rows[i].standing(m); filter.Keep(st, month) {
+			out = append(out, st)
+		}
+	}
+	return out, nil
+}
 
-// standingsFirstSQL: $1 the month, $2 whether every member is in scope (the passes over the
-// ledger then need no join). Months are numbered (dues_month_index) from here on.
-const standingsFirstSQL = `
-CREATE TEMP TABLE dues_first ON COMMIT DROP AS
+// duesRowsSQL reads, per member, the assessments in the order made ("month:amount:category"
+// items, or "amount:category" when they all ask the same), the live exemptions, the ledger's
+// aggregate, and, for the members that are not simple, their live payments ("from:to" items),
+// parsed by scanDuesRows.
+// Months go out as days since 2000-01-01 (monthOfDays), the cheapest way to compute them here.
+// Scoped: $1 the path patterns; the ledger of the members in scope is read through the
+// indexes, otherwise whole tables. Filtered: the next parameter is the latest first unsettled
+// month a simple member may have (DuesFilter.within), a date. The texts differ rather than take
+// optional parameters, so that a prepared statement's generic plan suits each.
+func duesRowsSQL(scoped, filtered bool) string {
+	memFilter, ledgerFilter, where := "", "", ""
+	if scoped {
+		memFilter = ` AND b.path LIKE ANY ($1::text[])`
+		ledgerFilter = ` WHERE member_id IN (SELECT m.id FROM members m JOIN org_units b ON b.id = m.branch_id WHERE true` + memFilter + `)`
+	}
+	if filtered {
+		n := 1
+		if scoped {
+			n = 2
+		}
+		where = fmt.Sprintf(` AND a.member_id IS NOT NULL AND (NOT f.simple OR COALESCE(p.max_to < $%[1]d::date, a.start <= $%[1]d::date))`, n)
+	}
+	return `
 WITH asg AS (
-	SELECT a.member_id, min(a.from_month) AS start, max(a.id) FILTER (WHERE a.from_month <= $1::date) AS cur_id
-	FROM dues_assessments a
-	WHERE $2::bool OR a.member_id IN (SELECT id FROM dues_mem)
-	GROUP BY a.member_id
+	-- Nearly every member's assessments ask the same amount (the yearly one carries it on):
+	-- then the amount and category are all there is to know. The others' are listed below.
+	SELECT member_id, min(from_month) AS start, min(monthly_fen) AS monthly, max(monthly_fen) AS monthly_hi,
+		min(category) AS category, max(category) AS category_hi
+	FROM dues_assessments` + ledgerFilter + `
+	GROUP BY member_id
 ),
 pay AS (
 	-- A reversal repeats the months of the payment it cancels, so the signed sum counts the
 	-- months paid by live payments (which never overlap).
-	SELECT p.member_id,
-		sum(CASE WHEN p.reverses IS NULL THEN 1 ELSE -1 END * (dues_months_between(p.from_month, p.to_month) + 1)) AS live_months,
-		max(p.to_month) AS max_to
-	FROM dues_payments p
-	WHERE $2::bool OR p.member_id IN (SELECT id FROM dues_mem)
-	GROUP BY p.member_id
+	SELECT member_id, max(to_month) AS max_to,
+		sum(CASE WHEN reverses IS NULL THEN 1 ELSE -1 END * (dues_months_between(from_month, to_month) + 1)) AS live_months
+	FROM dues_payments` + ledgerFilter + `
+	GROUP BY member_id
 ),
 exm AS (
-	SELECT DISTINCT e.member_id FROM dues_exemptions e
-	WHERE NOT EXISTS (SELECT 1 FROM dues_exemption_revocations v WHERE v.exemption_id = e.id)
-),
-whole AS (
-	-- Live payments cover start..max_to exactly when they add up to its length; the month
-	-- max_to is then paid too.
-	SELECT s.member_id, p.live_months = dues_months_between(s.start, p.max_to) + 1 AS whole
-	FROM asg s JOIN pay p ON p.member_id = s.member_id
-)
-SELECT s.member_id, dues_month_index(s.start) AS start, c.monthly_fen AS monthly, c.category,
-	x.member_id IS NULL AND coalesce(w.whole, true) AS simple,
-	dues_month_index(coalesce((p.max_to + interval '1 month')::date, s.start)) AS first_unsettled,
-	CASE WHEN w.whole THEN dues_month_index(p.max_to) END AS last_month
-FROM asg s
-LEFT JOIN dues_assessments c ON c.id = s.cur_id
-LEFT JOIN pay p ON p.member_id = s.member_id
-LEFT JOIN whole w ON w.member_id = s.member_id
-LEFT JOIN exm x ON x.member_id = s.member_id
-WHERE $2::bool OR s.member_id IN (SELECT id FROM dues_mem)`
-
-// standingsLiveSQL reads the live payments of the members that are not simple, member by
-// member through the index; the reversals are few and checked against a hashed list.
-const standingsLiveSQL = `
-CREATE TEMP TABLE dues_live ON COMMIT DROP AS
-SELECT p.member_id, dues_month_index(p.from_month) AS f, dues_month_index(p.to_month) AS t
-FROM dues_first x
-CROSS JOIN LATERAL (
-	-- OFFSET 0 keeps this a per-member index scan: the planner would rather read the whole
-	-- ledger to join it, for the few members concerned.
-	SELECT p.id, p.member_id, p.from_month, p.to_month FROM dues_payments p
-	WHERE p.member_id = x.member_id AND p.reverses IS NULL OFFSET 0) p
-WHERE NOT x.simple
-  AND p.id NOT IN (SELECT r.reverses FROM dues_payments r WHERE r.reverses IS NOT NULL)`
-
-// standingsHolesSQL lists the unsettled spans [h_from, h_to] (h_to NULL: open-ended) of the
-// members that are not simple (a simple member's only one is from first_unsettled on).
-const standingsHolesSQL = `
-CREATE TEMP TABLE dues_holes ON COMMIT DROP AS
-WITH slow AS (
-	SELECT member_id, start FROM dues_first WHERE NOT simple
-),
-settled AS (
-	-- Intervals before the start are cut to it.
-	SELECT i.member_id, greatest(i.f, sm.start) AS f, i.t
-	FROM (
-		SELECT member_id, f, t FROM dues_live
-		UNION ALL
-		SELECT e.member_id, dues_month_index(e.from_month), dues_month_index(e.to_month)
-		FROM slow x JOIN dues_exemptions e ON e.member_id = x.member_id
-		WHERE e.kind = 'waive' AND NOT EXISTS (SELECT 1 FROM dues_exemption_revocations v WHERE v.exemption_id = e.id)
-	) i
-	JOIN slow sm ON sm.member_id = i.member_id
-	WHERE i.t >= sm.start
-),
-runs AS (
-	SELECT member_id, f, t,
-		max(t) OVER w AS reach,
-		lead(f) OVER w AS next_f,
-		min(f) OVER (PARTITION BY member_id) AS min_f
-	FROM settled
-	WINDOW w AS (PARTITION BY member_id ORDER BY f, t ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
-)
--- Before the first settled interval (or everything, with none).
-SELECT sm.member_id, sm.start AS h_from, r.min_f - 1 AS h_to
-FROM slow sm LEFT JOIN (SELECT DISTINCT member_id, min_f FROM runs) r ON r.member_id = sm.member_id
-WHERE r.min_f IS NULL OR r.min_f > sm.start
-UNION ALL
--- After each interval that the next one does not reach.
-SELECT member_id, reach + 1, next_f - 1 FROM runs WHERE next_f IS NULL OR next_f > reach + 1`
-
-// standingsSQL: $1 the month.
-const standingsSQL = `
-WITH m AS (
-	SELECT dues_month_index($1::date) AS idx
-),
-holes AS (
-	SELECT member_id, first_unsettled AS h_from, NULL::integer AS h_to FROM dues_first WHERE simple
-	UNION ALL
-	SELECT member_id, h_from, h_to FROM dues_holes
-),
-gaps AS (
-	-- Holes before the month, cut at the month before it.
-	SELECT h.member_id, h.h_from, least(coalesce(h.h_to, m.idx - 1), m.idx - 1) AS h_to
-	FROM holes h, m WHERE h.h_from < m.idx
-),
-hole_sums AS (
-	SELECT h.member_id, min(h.h_from) AS first_unsettled,
-		bool_or(h.h_from <= m.idx AND (h.h_to IS NULL OR h.h_to >= m.idx)) AS current_open
-	FROM dues_holes h, m GROUP BY h.member_id
-),
-firsts AS (
-	SELECT f.member_id, f.start, f.monthly, f.category, f.simple,
-		CASE WHEN f.simple THEN f.first_unsettled ELSE hs.first_unsettled END AS first_unsettled,
-		CASE WHEN f.simple THEN f.first_unsettled <= m.idx ELSE coalesce(hs.current_open, false) END AS current_open,
-		CASE WHEN f.simple THEN f.last_month END AS last_month
-	FROM dues_first f CROSS JOIN m LEFT JOIN hole_sums hs ON hs.member_id = f.member_id
-),
-slow_last AS (
-	SELECT member_id, max(t) AS last_month FROM dues_live GROUP BY member_id
-),
-terms AS (
-	-- The assessments in force, each until the next: a row is replaced by any row made later
-	-- whose month is not later (see dues.Supersede).
-	SELECT x.member_id, x.t_from, x.monthly_fen,
-		coalesce(lead(x.t_from) OVER (PARTITION BY x.member_id ORDER BY x.t_from) - 1, 2147483647) AS t_to
-	FROM (
-		SELECT a.member_id, dues_month_index(a.from_month) AS t_from, a.monthly_fen,
-			min(a.from_month) OVER (PARTITION BY a.member_id ORDER BY a.id DESC
-				ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS later_min, a.from_month
-		FROM dues_assessments a JOIN dues_first f ON f.member_id = a.member_id
-	) x
-	WHERE x.later_min IS NULL OR x.from_month < x.later_min
-),
-reductions AS (
-	SELECT e.member_id, dues_month_index(e.from_month) AS r_from, dues_month_index(e.to_month) AS r_to, e.reduced_to_fen
+	SELECT e.member_id, string_agg(e.kind || ':' || (e.from_month - date '2000-01-01') || ':' || (e.to_month - date '2000-01-01')
+		|| ':' || e.reduced_to_fen, ',') AS exempt
 	FROM dues_exemptions e
-	WHERE e.kind = 'reduce' AND e.member_id IN (SELECT member_id FROM gaps)
-	  AND NOT EXISTS (SELECT 1 FROM dues_exemption_revocations v WHERE v.exemption_id = e.id)
+	WHERE NOT EXISTS (SELECT 1 FROM dues_exemption_revocations v WHERE v.exemption_id = e.id)
+	GROUP BY e.member_id
 ),
-owed_terms AS (
-	-- Each hole at the assessments in force...
-	SELECT g.member_id, g.h_from, g.h_to, t.t_from, t.t_to, t.monthly_fen,
-		greatest(g.h_from, t.t_from) AS o_from, least(g.h_to, t.t_to) AS o_to
-	FROM gaps g JOIN terms t ON t.member_id = g.member_id
-	WHERE greatest(g.h_from, t.t_from) <= least(g.h_to, t.t_to)
-),
-arrears AS (
-	SELECT member_id, sum(months)::integer AS months, min(oldest) AS oldest, sum(owed)::bigint AS owed
-	FROM (
-		SELECT member_id, h_to - h_from + 1 AS months, h_from AS oldest, 0 AS owed FROM gaps
-		UNION ALL
-		SELECT member_id, 0, NULL, monthly_fen * (o_to - o_from + 1) FROM owed_terms
-		UNION ALL
-		-- ... less what the reductions take off.
-		SELECT o.member_id, 0, NULL,
-			-(o.monthly_fen - least(r.reduced_to_fen, o.monthly_fen))
-				* (least(o.o_to, r.r_to) - greatest(o.o_from, r.r_from) + 1)
-		FROM owed_terms o JOIN reductions r ON r.member_id = o.member_id
-		WHERE greatest(o.o_from, r.r_from) <= least(o.o_to, r.r_to)
-	) parts
-	GROUP BY member_id
+reversed AS MATERIALIZED (
+	SELECT reverses AS id FROM dues_payments WHERE reverses IS NOT NULL
 )
-SELECT mem.id AS member_id, mem.name, mem.branch_id, mem.branch_name, mem.mobility,
-	f.member_id IS NOT NULL AS assessed,
-	coalesce(f.category, '') AS category,
-	coalesce(f.monthly, 0) AS monthly_fen,
-	CASE WHEN f.monthly IS NULL OR cx.kind = 'waive' THEN 0
-	     WHEN cx.kind = 'reduce' THEN least(cx.reduced_to_fen, f.monthly)
-	     ELSE f.monthly END AS due_fen,
-	CASE WHEN f.member_id IS NULL THEN false
-	     WHEN f.monthly IS NULL THEN true
-	     ELSE NOT f.current_open END AS current_settled,
-	dues_month_date(f.start) AS start_month,
-	CASE WHEN f.first_unsettled > f.start THEN dues_month_date(f.first_unsettled - 1) END AS paid_through,
-	dues_month_date(coalesce(f.last_month, sl.last_month)) AS last_paid_month,
-	coalesce(ar.months, 0) AS arrears_months,
-	coalesce(ar.owed, 0) AS owed_fen,
-	dues_month_date(ar.oldest) AS oldest_arrears
-FROM dues_mem mem
-CROSS JOIN m
-LEFT JOIN firsts f ON f.member_id = mem.id
-LEFT JOIN slow_last sl ON sl.member_id = mem.id
-LEFT JOIN LATERAL (
-	SELECT e.kind, e.reduced_to_fen FROM dues_exemptions e
-	WHERE NOT f.simple -- simple members have no exemption
-	  AND e.member_id = mem.id AND e.from_month <= $1::date AND e.to_month >= $1::date
-	  AND NOT EXISTS (SELECT 1 FROM dues_exemption_revocations v WHERE v.exemption_id = e.id)
-	LIMIT 1) cx ON true
-LEFT JOIN arrears ar ON ar.member_id = mem.id
-ORDER BY mem.path, mem.name, mem.id`
+SELECT m.id, m.name, m.branch_id, b.name, b.path, m.mobility, a.start - date '2000-01-01',
+	CASE WHEN a.monthly = a.monthly_hi AND a.category = a.category_hi THEN a.monthly || ':' || a.category ELSE (
+		SELECT string_agg((d.from_month - date '2000-01-01') || ':' || d.monthly_fen || ':' || d.category, ',' ORDER BY d.id)
+		FROM dues_assessments d WHERE d.member_id = m.id
+	) END AS made,
+	p.max_to - date '2000-01-01', p.live_months, x.exempt,
+	CASE WHEN NOT f.simple THEN (
+		-- Live payments, through the index; the reversals are few and hashed.
+		SELECT string_agg((l.from_month - date '2000-01-01') || ':' || (l.to_month - date '2000-01-01'), ',' ORDER BY l.from_month)
+		FROM dues_payments l
+		WHERE l.member_id = m.id AND l.reverses IS NULL AND l.id NOT IN (SELECT id FROM reversed)
+	) END AS live
+FROM members m JOIN org_units b ON b.id = m.branch_id
+LEFT JOIN asg a ON a.member_id = m.id
+LEFT JOIN pay p ON p.member_id = m.id
+LEFT JOIN exm x ON x.member_id = m.id
+CROSS JOIN LATERAL (SELECT x.member_id IS NULL AND (p.member_id IS NULL OR p.live_months = dues_months_between(a.start, p.max_to) + 1)
+	AS simple) f
+WHERE true` + memFilter + where
+}
+
+// scanDuesRows reads duesRowsSQL's rows by hand: at 100,000 members generic scanning
+// (reflection, array parsing) cost more than the query.
+func scanDuesRows(rs *sql.Rows, err error) ([]duesRow, error) {
+	if err != nil {
+		return nil, err
+	}
+	defer rs.Close()
+	rows := make([]duesRow, 0, 1024)
+	var made, exempt, live sql.NullString
+	var start, maxTo, liveMonths sql.NullInt64
+	for rs.Next() {
+		var r duesRow
+		if err := rs.Scan(&r.MemberID, &r.Name, &r.BranchID, &r.BranchName, &r.Path, &r.Mobility, &start, &made, &maxTo, &liveMonths,
+			&exempt, &live); err != nil {
+			return nil, err
+		}
+		if maxTo.Valid {
+			mt := monthOfDays(maxTo.Int64)
+			r.MaxTo, r.LiveMonths = &mt, liveMonths.Int64
+		}
+		var f [4]int64
+		var text [4]string
+		for item := range fields(made) {
+			switch split(item, text[:3], f[:2]) {
+			case 2: // every assessment asks the same: one from the start stands for them all
+				r.Made = append(r.Made, duesMade{From: monthOfDays(start.Int64), Monthly: f[0], Category: dues.Category(text[1])})
+			case 3:
+				r.Made = append(r.Made, duesMade{From: monthOfDays(f[0]), Monthly: f[1], Category: dues.Category(text[2])})
+			default:
+				return nil, fmt.Errorf("bad assessment %q", item)
+			}
+		}
+		for item := range fields(exempt) {
+			if n := split(item, text[:4], nil); n != 4 {
+				return nil, fmt.Errorf("bad exemption %q", item)
+			}
+			f[1], f[2], f[3] = atoi(text[1]), atoi(text[2]), atoi(text[3])
+			r.Exempt = append(r.Exempt, duesExempt{Kind: dues.ExemptionKind(text[0]), From: monthOfDays(f[1]), To: monthOfDays(f[2]), Reduced: f[3]})
+		}
+		for item := range fields(live) {
+			if n := split(item, text[:2], f[:2]); n != 2 {
+				return nil, fmt.Errorf("bad payment %q", item)
+			}
+			r.Live = append(r.Live, duesInterval{F: monthOfDays(f[0]), T: monthOfDays(f[1])})
+		}
+		rows = append(rows, r)
+	}
+	return rows, rs.Err()
+}
+
+// fields yields the comma-separated items of an aggregated column.
+func fields(s sql.NullString) func(yield func(string) bool) {
+	return func(yield func(string) bool) {
+		if !s.Valid {
+			return
+		}
+		for item := range strings.SplitSeq(s.String, ",") {
+			if !yield(item) {
+				return
+			}
+		}
+	}
+}
+
+// split cuts a colon-separated item into text (len(text) parts at most, the last taking the
+// rest) and parses the leading ones as numbers into nums; it returns the number of parts.
+func split(item string, text []string, nums []int64) int {
+	n := 0
+	for n < len(text)-1 {
+		i := strings.IndexByte(item, ':')
+		if i < 0 {
+			break
+		}
+		text[n], item = item[:i], item[i+1:]
+		n++
+	}
+	text[n] = item
+	n++
+	for i := range nums {
+		if i < n {
+			nums[i] = atoi(text[i])
+		}
+	}
+	return n
+}
+
+func atoi(s string) int64 {
+	v, _ := strconv.ParseInt(s, 10, 64)
+	return v
+}
+
+// monthOfDays numbers the month of the day days after 2000-01-01 as monthIndex does.
+func monthOfDays(days int64) int64 {
+	y, m, _ := time.Date(2000, 1, 1+int(days), 0, 0, 0, 0, time.UTC).Date()
+	return int64(y*12 + int(m) - 1)
+}
+
+// duesRow is one member's dues records as duesRowsSQL aggregates them; months are numbered
+// (monthIndex).
+type duesRow struct {
+	MemberID   int64
+	Name       string
+	BranchID   int64
+	BranchName string
+	Path       string
+	Mobility   string
+	Made       []duesMade     // assessments, in the order made
+	MaxTo      *int64         // the last month any ledger entry covers (nil: no entry)
+	LiveMonths int64          // the months live payments cover
+	Exempt     []duesExempt   // live exemptions
+	Live       []duesInterval // live payments by month, of the members that are not simple
+}
+
+type duesMade struct {
+	From, Monthly int64
+	Category      dues.Category
+}
+
+type duesExempt struct {
+	Kind     dues.ExemptionKind
+	From, To int64
+	Reduced  int64
+}
+
+// duesInterval is a span of months [F, T] (a live payment, a hole); T < 0 means open-ended.
+type duesInterval struct{ F, T int64 }
+
+const openEnded = -1
+
+func monthIndex(m dues.Month) int64 { return int64(m.Year*12 + int(m.Month) - 1) }
+
+func monthAt(i int64) dues.Month { return dues.Month{Year: int(i / 12), Month: time.Month(i%12 + 1)} }
+
+func (r *duesRow) start() int64 {
+	start := r.Made[0].From
+	for _, a := range r.Made[1:] {
+		start = min(start, a.From)
+	}
+	return start
+}
+
+// simple: no live exemption, and the live payments, if any, cover every month from the start
+// to the last one paid.
+func (r *duesRow) simple() bool {
+	if len(r.Made) == 0 {
+		return true // never assessed: nothing to derive
+	}
+	return len(r.Exempt) == 0 && (r.MaxTo == nil || r.LiveMonths == *r.MaxTo-r.start()+1)
+}
+
+// terms are the assessments in force, each [F, T] at Monthly: a row is replaced by any row
+// made later whose month is not later (see dues.Supersede).
+func (r *duesRow) terms() []duesTerm {
+	var terms []duesTerm
+	laterMin := int64(math.MaxInt64)
+	for i := len(r.Made) - 1; i >= 0; i-- {
+		if a := r.Made[i]; a.From < laterMin {
+			terms = append(terms, duesTerm{F: a.From, Monthly: a.Monthly})
+			laterMin = a.From
+		}
+	}
+	slices.Reverse(terms) // by month: each made earlier than the one after it was replaced
+	for i := range terms {
+		terms[i].T = math.MaxInt32
+		if i+1 < len(terms) {
+			terms[i].T = terms[i+1].F - 1
+		}
+	}
+	return terms
+}
+
+type duesTerm struct {
+	F, T    int64
+	Monthly int64
+}
+
+// holes are the unsettled spans from the start: after the last payment for a simple member;
+// otherwise the gaps between the settled intervals (live payments, given ordered by month, and
+// waivers), cut to the start.
+func (r *duesRow) holes() []duesInterval {
+	start := r.start()
+	if r.simple() {
+		fu := start
+		if r.MaxTo != nil {
+			fu = *r.MaxTo + 1
+		}
+		return []duesInterval{{F: fu, T: openEnded}}
+	}
+	settled := make([]duesInterval, 0, len(r.Live)+len(r.Exempt))
+	for _, iv := range r.Live {
+		if iv.T >= start {
+			settled = append(settled, duesInterval{F: max(iv.F, start), T: iv.T})
+		}
+	}
+	for _, e := range r.Exempt {
+		if e.Kind == dues.Waive && e.To >= start {
+			settled = append(settled, duesInterval{F: max(e.From, start), T: e.To})
+		}
+	}
+	slices.SortFunc(settled, func(a, b duesInterval) int { return cmp.Or(cmp.Compare(a.F, b.F), cmp.Compare(a.T, b.T)) })
+	var holes []duesInterval
+	next := start // the first month not known to be settled
+	for _, iv := range settled {
+		if iv.F > next {
+			holes = append(holes, duesInterval{F: next, T: iv.F - 1})
+		}
+		next = max(next, iv.T+1)
+	}
+	return append(holes, duesInterval{F: next, T: openEnded})
+}
+
+// standing derives the member's standing in month m.
+func (r *duesRow) standing(m int64) DuesStanding {
+	st := DuesStanding{MemberID: r.MemberID, Name: r.Name, BranchID: r.BranchID, BranchName: r.BranchName, Mobility: r.Mobility}
+	if len(r.Made) == 0 {
+		return st
+	}
+	st.Assessed = true
+	start := r.start()
+	st.Start = monthAt(start)
+	// The assessment in force in the month: the newest made whose month is not later.
+	cur := -1
+	for i, a := range r.Made {
+		if a.From <= m {
+			cur = i
+		}
+	}
+	if cur >= 0 {
+		st.Monthly, st.Category = dues.Fen(r.Made[cur].Monthly), r.Made[cur].Category
+		st.Due = st.Monthly
+		for _, e := range r.Exempt {
+			if e.From <= m && m <= e.To {
+				if e.Kind == dues.Waive {
+					st.Due = 0
+				} else {
+					st.Due = min(dues.Fen(e.Reduced), st.Monthly)
+				}
+				break
+			}
+		}
+	}
+	holes := r.holes()
+	first := holes[0].F
+	open := false
+	var terms []duesTerm
+	var owed int64
+	for _, h := range holes {
+		contains := func(k int64) bool { return h.F <= k && (h.T == openEnded || h.T >= k) }
+		open = open || contains(m)
+		if h.F >= m {
+			continue
+		}
+		// A hole before the month, cut at the month before it.
+		to := m - 1
+		if h.T != openEnded {
+			to = min(h.T, m-1)
+		}
+		if contains(m - 1) {
+			st.UnsettledSince = monthAt(h.F)
+		}
+		if st.ArrearsMonths == 0 {
+			st.OldestArrears = monthAt(h.F)
+		}
+		st.ArrearsMonths += int(to - h.F + 1)
+		if terms == nil {
+			terms = r.terms()
+		}
+		owed += r.owed(h.F, to, terms)
+	}
+	st.Owed = dues.Fen(owed)
+	st.CurrentSettled = cur < 0 || !open
+	if first > start {
+		st.PaidThrough = monthAt(first - 1)
+	}
+	switch {
+	case r.simple() && r.MaxTo != nil:
+		st.LastPaidMonth = monthAt(*r.MaxTo)
+	case !r.simple() && len(r.Live) > 0:
+		last := r.Live[0].T
+		for _, iv := range r.Live {
+			last = max(last, iv.T)
+		}
+		st.LastPaidMonth = monthAt(last)
+	}
+	return st
+}
+
+// owed sums the months from..to at the assessments in force, less what the reductions take
+// off.
+func (r *duesRow) owed(from, to int64, terms []duesTerm) int64 {
+	var sum int64
+	for _, t := range terms {
+		f, e := max(from, t.F), min(to, t.T)
+		if f > e {
+			continue
+		}
+		sum += t.Monthly * (e - f + 1)
+		for _, x := range r.Exempt {
+			if x.Kind != dues.Reduce {
+				continue
+			}
+			rf, re := max(f, x.From), min(e, x.To)
+			if rf <= re {
+				sum -= (t.Monthly - min(x.Reduced, t.Monthly)) * (re - rf + 1)
+			}
+		}
+	}
+	return sum
+}
 
 // DuesBooks is every dues record of the members in some org units, for reports.
 type DuesBooks struct {

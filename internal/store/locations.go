@@ -84,10 +84,42 @@ type PlaceQuery struct {
 	StayedSince time.Time
 }
 
+// placeRunsSQL is the one definition of where a member is and since when, shared by
+// CurrentPlaces and Stays: over the location updates the subquery selects (member_id, id,
+// reported_at, place_code, label), one ordered pass per member gives
+//
+//   - the latest update (latest_id, its place_code and label);
+//   - since: the first update of the latest unbroken run of updates at that place (a member
+//     who went 深圳 → 东莞 → 深圳 has been in 深圳 since the return);
+//   - left_at: the update just before that run, at another place (NULL when the run is all
+//     there is): when the member was last reported elsewhere.
+//
+// It defines the CTEs place_marks and place_runs (one row per member with an update).
+func placeRunsSQL(updates string) string {
+	return `
+	place_marks AS (
+		SELECT member_id, reported_at,
+			lag(place_code) OVER w IS DISTINCT FROM place_code AS starts_run,
+			lag(reported_at) OVER w AS prev_at,
+			last_value(id) OVER whole AS latest_id,
+			last_value(place_code) OVER whole AS latest_place,
+			last_value(label) OVER whole AS latest_label
+		FROM (` + updates + `) u
+		WINDOW w AS (PARTITION BY member_id ORDER BY reported_at, id),
+			whole AS (w ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
+	),
+	place_runs AS (
+		SELECT member_id, min(latest_id) AS latest_id, min(latest_place) AS place_code, min(latest_label) AS label,
+			max(reported_at) FILTER (WHERE starts_run) AS since,
+			max(prev_at) FILTER (WHERE starts_run) AS left_at
+		FROM place_marks GROUP BY member_id
+	)`
+}
+
 // CurrentPlaces answers, in one statement over the whole table, where every member (or the
-// members asked about) was last reported at q.At and since when, and whether they were away
-// (an open departure on At's date, in At's location). Members with no location update are
-// absent. Ordered by member id.
+// members asked about) was last reported at q.At and since when (placeRunsSQL), and whether
+// they were away (an open departure on At's date, in At's location). Members with no location
+// update are absent. Ordered by member id.
 func (s *Store) CurrentPlaces(ctx context.Context, q PlaceQuery) ([]CurrentPlace, error) {
 	at := q.At
 	if at.IsZero() {
@@ -109,25 +141,13 @@ func (s *Store) CurrentPlaces(ctx context.Context, q PlaceQuery) ([]CurrentPlace
 		args = append(args, q.StayedSince)
 		stayed = fmt.Sprintf(" WHERE r.since <= $%d", len(args))
 	}
-	// One ordered pass: each update is marked when its place differs from the one before; per
-	// member, the latest update and the start of the latest run of one place.
 	var ps []CurrentPlace
 	err := s.q.SelectContext(ctx, &ps, `
-		WITH marked AS (
-			SELECT member_id, id, reported_at, place_code,
-				lag(place_code) OVER (PARTITION BY member_id ORDER BY reported_at, id) AS prev_place
-			FROM locations
-			WHERE reported_at <= $1`+filter+`
-		),
-		runs AS (
-			SELECT member_id, (array_agg(id ORDER BY reported_at DESC, id DESC))[1] AS latest_id,
-				max(reported_at) FILTER (WHERE prev_place IS DISTINCT FROM place_code) AS since
-			FROM marked GROUP BY member_id
-		)
+		WITH `+placeRunsSQL(`SELECT member_id, id, reported_at, place_code, label FROM locations WHERE reported_at <= $1`+filter)+`
 		SELECT `+prefixed("l", locationColumns)+`, r.since,
 			(SELECT d.departed_on FROM departures d WHERE d.member_id = l.member_id AND d.departed_on <= $2::date
 				AND (d.returned_on IS NULL OR d.returned_on > $2::date) ORDER BY d.departed_on DESC LIMIT 1) AS away_since
-		FROM runs r JOIN locations l ON l.id = r.latest_id`+stayed+`
+		FROM place_runs r JOIN locations l ON l.id = r.latest_id`+stayed+`
 		ORDER BY l.member_id`, args...)
 	return ps, wrap("fetch current places", err)
 }

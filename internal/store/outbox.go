@@ -256,3 +256,11 @@ func (s *Store) RecipientsOf(ctx context.Context, kind, period string) (map[stri
 	}
 	return out, wrap("fetch recipients", err)
 }
+
+// AnyNotification reports whether the outbox holds a row of kind for period: a job that
+// enqueues a period's rows in one transaction knows from it that they are all there.
+func (s *Store) AnyNotification(ctx context.Context, kind, period string) (bool, error) {
+	var ok bool
+	err := s.q.GetContext(ctx, &ok, `SELECT EXISTS (SELECT 1 FROM outbox WHERE kind = $1 AND period = $2)`, kind, period)
+	return ok, wrap("look for notifications", err)
+}

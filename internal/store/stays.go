@@ -37,18 +37,15 @@ type StayQuery struct {
 	Scope []OrgUnit
 }
 
-// inflowRegistered is the SQL predicate "member m has registered with the branch of the place
-// it stays in". No inflow registration is recorded before the activity certificate (issue #3)
-// is stored: until then every outflow member counts as unregistered. Phase 2 replaces this
-// with an EXISTS over the certificates' inflow registration.
-const inflowRegistered = `false`
-
 // stayCTE computes the current stays ($1 now, $2 zone) of members away since at least $3
-// months (a stay never starts before its departure, so younger departures are skipped at once).
-// Updates without a city (only a province) say nothing about the place and are skipped. One
-// sort per member's updates, newest first: the leading run of updates in the newest update's
-// place is the stay; an older update elsewhere means the member moved there.
-const stayCTE = `
+// months (a stay never starts before its departure, so younger departures are skipped at
+// once). A stay is the member's current place (placeRunsSQL, the definition CurrentPlaces
+// uses) over the updates of this trip that name a city or a county: an update naming only a
+// province says nothing about the place and is skipped. With no such update, or with all of
+// them at the departure's place, the departure's place and date count. settled_from is when
+// the member was last reported elsewhere on this trip (else the departure): an inflow
+// registration from that day on is a registration for this stay.
+var stayCTE = `
 	away AS (
 		SELECT d.member_id, d.departed_on, d.place,
 			COALESCE(NULLIF(d.city_code, ''), NULLIF(d.county_code, ''), NULLIF('place:' || d.place, 'place:')) AS place_key,
@@ -56,32 +53,25 @@ const stayCTE = `
 		FROM departures d
 		WHERE d.returned_on IS NULL
 		  AND d.departed_on <= (($1::timestamptz AT TIME ZONE $2)::date - make_interval(months => $3))::date
-	),
-	updates AS (
-		SELECT l.member_id, l.reported_at, COALESCE(NULLIF(l.city_code, ''), l.county_code) AS place_key,
-			first_value(COALESCE(NULLIF(l.city_code, ''), l.county_code)) OVER newest AS latest_key,
-			first_value(l.label) OVER newest AS latest_label
+	),` + placeRunsSQL(`
+		SELECT l.member_id, l.id, l.reported_at, l.place_code, l.label
 		FROM locations l JOIN away a ON a.member_id = l.member_id
-		WHERE l.reported_at >= a.departed_at AND l.reported_at <= $1 AND (l.city_code <> '' OR l.county_code <> '')
-		WINDOW newest AS (PARTITION BY l.member_id ORDER BY l.reported_at DESC)
-	),
-	last_run AS (
-		SELECT member_id, min(latest_key) AS place_key, min(latest_label) AS label,
-			min(reported_at) FILTER (WHERE in_run) AS arrived, bool_or(NOT in_run) AS moved
-		FROM (SELECT member_id, reported_at, latest_key, latest_label,
-				bool_and(place_key = latest_key) OVER (PARTITION BY member_id ORDER BY reported_at DESC) AS in_run
-			FROM updates) r
-		GROUP BY member_id
-	),
+		WHERE l.reported_at >= a.departed_at AND l.reported_at <= $1 AND (l.city_code <> '' OR l.county_code <> '')`) + `,
 	stays AS (
 		SELECT a.member_id, a.departed_on,
-			COALESCE(r.place_key, a.place_key) AS place_key,
+			COALESCE(r.place_code, a.place_key) AS place_key,
 			COALESCE(r.label, a.place) AS place,
-			CASE WHEN r.member_id IS NULL OR (NOT r.moved AND r.place_key = a.place_key) THEN a.departed_on
-				ELSE (r.arrived AT TIME ZONE $2)::date END AS since
-		FROM away a LEFT JOIN last_run r ON r.member_id = a.member_id
-		WHERE COALESCE(r.place_key, a.place_key) IS NOT NULL
+			CASE WHEN r.member_id IS NULL OR (r.left_at IS NULL AND r.place_code = a.place_key) THEN a.departed_on
+				ELSE (r.since AT TIME ZONE $2)::date END AS since,
+			COALESCE((r.left_at AT TIME ZONE $2)::date, a.departed_on) AS settled_from
+		FROM away a LEFT JOIN place_runs r ON r.member_id = a.member_id
+		WHERE COALESCE(r.place_code, a.place_key) IS NOT NULL
 	)`
+
+// inflowRegistered is the SQL predicate "the member of stay st has registered at the inflow
+// place for this stay": their certificate in force (c, joined) carries an inflow registration
+// (流入登记) dated on or after the stay's settled_from.
+const inflowRegistered = `COALESCE(c.inflow_on >= st.settled_from, false)`
 
 // Stays returns the current stays matching q, by branch and name.
 func (s *Store) Stays(ctx context.Context, q StayQuery) ([]Stay, error) {
@@ -90,16 +80,14 @@ func (s *Store) Stays(ctx context.Context, q StayQuery) ([]Stay, error) {
 		scope = pathPatterns(q.Scope)
 	}
 	var out []Stay
-	err := s.InTx(ctx, func(tx *Store) error {
-		if err := noJIT(ctx, tx); err != nil {
-			return err
-		}
+	err := s.heavyTx(ctx, func(tx *Store) error {
 		return tx.q.SelectContext(ctx, &out, `WITH `+stayCTE+`
 			SELECT st.member_id, m.name, m.branch_id, m.mobility, st.place_key, st.place, st.since, st.departed_on, st.period,
 				(m.mobility = '流入' OR `+inflowRegistered+`) AS registered,
 				ARRAY(SELECT am.kind FROM alert_marks am WHERE am.member_id = st.member_id AND am.period = st.period) AS marked
 			FROM (SELECT *, place_key || '@' || to_char(since, 'YYYY-MM-DD') AS period FROM stays) st
 			JOIN members m ON m.id = st.member_id JOIN org_units b ON b.id = m.branch_id
+			LEFT JOIN certificates c ON c.member_id = st.member_id AND c.status = 'issued'
 			WHERE st.since <= (($1::timestamptz AT TIME ZONE $2)::date - make_interval(months => $3))::date
 			  AND ($4::text[] IS NULL OR b.path LIKE ANY ($4))`,
 			q.Now, q.Zone, q.Months, scope)
@@ -116,13 +104,6 @@ func (s *Store) Stays(ctx context.Context, q StayQuery) ([]Stay, error) {
 		return a.MemberID < b.MemberID
 	})
 	return out, wrap("fetch stays", err)
-}
-
-// noJIT turns PostgreSQL's JIT compilation off for the rest of the transaction: the set-based
-// job queries cross its cost threshold at 100k members, and compiling costs more than it saves.
-func noJIT(ctx context.Context, tx *Store) error {
-	_, err := tx.q.ExecContext(ctx, `SET LOCAL jit = off`)
-	return wrap("turn JIT off", err)
 }
 
 // Away is a member with an open departure.

@@ -254,3 +254,63 @@ func TestAlertGroupsAndMarks(t *testing.T) {
 		t.Fatalf("second marks: %v %v", got, err)
 	}
 }
+
+// A stay counts as registered at the inflow place when the certificate in force carries an
+// inflow registration (流入登记) made during it: since the member was last reported elsewhere
+// on this trip, or since the departure.
+func TestStayInflowRegistration(t *testing.T) {
+	f := newFixture(t)
+	certify := func(member int64, inflowOn string) {
+		f.t.Helper()
+		c := store.Certificate{MemberID: member, Number: fmt.Sprintf("N%d", member), Issuer: "测试镇党委", IssuedOn: date("2026-01-05")}
+		if err := f.st.InsertCertificate(f.ctx, &c); err != nil {
+			t.Fatal(err)
+		}
+		if inflowOn != "" {
+			if err := f.st.RegisterCertificateInflow(f.ctx, c.ID, date(inflowOn), "某某支部", "李书记", nil, member); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	// Registered in 深圳 on arrival, before the first update there.
+	a := f.member("甲", "流出", f.branch)
+	f.depart(a, "2026-01-10", "440300", "广东省深圳市")
+	f.report(a, "2026-02-01T10:00:00+08:00", "440000", "440300", "广东省深圳市")
+	certify(a, "2026-01-20")
+	// Registered in 深圳, then moved to 东莞 (last reported in 深圳 on 1 March): unregistered there.
+	b := f.member("乙", "流出", f.branch)
+	f.depart(b, "2026-01-10", "440300", "广东省深圳市")
+	f.report(b, "2026-03-01T10:00:00+08:00", "440000", "440300", "广东省深圳市")
+	f.report(b, "2026-03-20T10:00:00+08:00", "440000", "441900", "广东省东莞市")
+	certify(b, "2026-01-20")
+	// Moved to 东莞 and registered there after the last report from 深圳.
+	c := f.member("丙", "流出", f.branch)
+	f.depart(c, "2026-01-10", "440300", "广东省深圳市")
+	f.report(c, "2026-03-01T10:00:00+08:00", "440000", "440300", "广东省深圳市")
+	f.report(c, "2026-03-20T10:00:00+08:00", "440000", "441900", "广东省东莞市")
+	certify(c, "2026-03-10")
+	// A certificate without an inflow registration; no certificate at all.
+	d := f.member("丁", "流出", f.branch)
+	f.depart(d, "2026-01-10", "440300", "广东省深圳市")
+	certify(d, "")
+	e := f.member("戊", "流出", f.branch)
+	f.depart(e, "2026-01-10", "440300", "广东省深圳市")
+
+	stays := f.stays("2026-08-01T09:00:00+08:00", 0, false, nil)
+	for name, want := range map[string]bool{"甲": true, "乙": false, "丙": true, "丁": false, "戊": false} {
+		if s, ok := stays[name]; !ok || s.Registered != want {
+			t.Errorf("%s: registered %v, want %v (%+v)", name, s.Registered, want, s)
+		}
+	}
+	// A certificate handed back no longer registers anyone.
+	cert, err := f.st.CertificateInForce(f.ctx, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.st.ReturnCertificate(f.ctx, cert.ID, date("2026-07-01"), a, ""); err != nil {
+		t.Fatal(err)
+	}
+	if f.stays("2026-08-01T09:00:00+08:00", 0, false, nil)["甲"].Registered {
+		t.Error("甲 registered with a returned certificate")
+	}
+}

@@ -17,19 +17,29 @@ type SyntheticSpec struct {
 	HomeProvince string
 	// Today anchors ages and departure dates.
 	Today time.Time
+	// OutflowShare and InflowShare are the shares of members marked 流出 (away) and 流入
+	// (defaults 0.12 and 0.02, a rural committee's).
+	OutflowShare, InflowShare float64
 }
 
 // SeedSynthetic fills the database under root with generated members and departures, in
 // PostgreSQL (generate_series), with fixed pseudo-random distributions close to a rural
 // committee's: about 12% of members marked 流出 and away (务工 mostly, 60% within the
-// province, 5% without a known place), 2% 流入, and a returned departure in the history of one
-// member in ten. For benchmarks and load tests only: it adds, and never touches existing rows.
+// province, 5% without a known place), 2% 流入 (both shares can be set), and a returned
+// departure in the history of one member in ten. GenerateSynthetic builds the scheduler's
+// histories on it. For benchmarks and load tests only: it adds, and never touches existing rows.
 func (s *Store) SeedSynthetic(ctx context.Context, root OrgUnit, spec SyntheticSpec) error {
 	if spec.MembersPerBranch <= 0 {
 		spec.MembersPerBranch = 50
 	}
 	if spec.BranchesPerGeneral <= 0 {
 		spec.BranchesPerGeneral = 100
+	}
+	if spec.OutflowShare <= 0 {
+		spec.OutflowShare = 0.12
+	}
+	if spec.InflowShare <= 0 {
+		spec.InflowShare = 0.02
 	}
 	branches := (spec.Members + spec.MembersPerBranch - 1) / spec.MembersPerBranch
 	generals := (branches + spec.BranchesPerGeneral - 1) / spec.BranchesPerGeneral
@@ -69,12 +79,12 @@ func (s *Store) SeedSynthetic(ctx context.Context, root OrgUnit, spec SyntheticS
 					WHEN r4 < 0.52 THEN '中专' WHEN r4 < 0.70 THEN '高中' ELSE '初中及以下' END,
 				CASE WHEN r5 < 0.35 THEN '在职' WHEN r5 < 0.60 THEN '离退休' WHEN r5 < 0.88 THEN '农民'
 					WHEN r5 < 0.91 THEN '学生' WHEN r5 < 0.93 THEN '失业' WHEN r5 < 0.98 THEN '个体' ELSE '' END,
-				CASE WHEN r6 < 0.12 THEN '流出' WHEN r6 < 0.14 THEN '流入' ELSE '' END
+				CASE WHEN r6 < $5::float8 THEN '流出' WHEN r6 < $5::float8 + $6::float8 THEN '流入' ELSE '' END
 			FROM ids, (
 				SELECT i, random() AS r1, random() AS r2, random() AS r3, random() AS r4, random() AS r5, random() AS r6
 				FROM generate_series(1, $1) i
 			) x`,
-			[]any{spec.Members, today, spec.MembersPerBranch, root.Path}},
+			[]any{spec.Members, today, spec.MembersPerBranch, root.Path, spec.OutflowShare, spec.InflowShare}},
 		// Most of the 流出 members are away now; one in a hundred came back last month (the
 		// roster still says 流出).
 		{"create departures", `

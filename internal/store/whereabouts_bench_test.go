@@ -88,14 +88,14 @@ func BenchmarkWhereaboutsQueries100k(b *testing.B) {
 	})
 	b.Run("CertificatesReviewDue30d", func(b *testing.B) {
 		for b.Loop() {
-			if _, err := st.CertificatesReviewDue(ctx, at, 30, 12); err != nil {
+			if _, err := st.CertificatesReviewDue(ctx, at, 30, 12, nil); err != nil {
 				b.Fatal(err)
 			}
 		}
 	})
 	b.Run("CertificatesNotInspected14d", func(b *testing.B) {
 		for b.Loop() {
-			if us, err := st.CertificatesNotInspected(ctx, at, 14); err != nil || len(us) == 0 {
+			if us, err := st.CertificatesNotInspected(ctx, at, 14, nil); err != nil || len(us) == 0 {
 				b.Fatalf("%d %v", len(us), err)
 			}
 		}

@@ -384,3 +384,12 @@ func (s *Service) Standings(ctx context.Context, month dues.Month, scope []store
 	}
 	return s.st.DuesStandings(ctx, month, scope)
 }
+
+// StandingsWhere is Standings for the members matching filter only (store.DuesFilter): the
+// scheduler's daily read of the members behind with their dues.
+func (s *Service) StandingsWhere(ctx context.Context, month dues.Month, scope []store.OrgUnit, filter store.DuesFilter) ([]store.DuesStanding, error) {
+	if _, err := s.AssessDue(ctx, month, scope); err != nil {
+		return nil, err
+	}
+	return s.st.DuesStandingsWhere(ctx, month, scope, filter)
+}

@@ -186,7 +186,7 @@ func TestStandingsMatchLedger(t *testing.T) {
 	}
 	t.Logf("loaded in %v", time.Since(t0))
 	// The histories must exercise what the SQL derives, or agreement proves little.
-	var holes, reduced, waived, advance int
+	var holes, reduced, waived, advance, lapsed, narrowed int
 	for month := base.Add(-2); !month.After(base.Add(30)); month = month.Add(1) {
 		rows, err := f.st.DuesStandings(f.ctx, month, nil)
 		if err != nil {
@@ -194,6 +194,25 @@ func TestStandingsMatchLedger(t *testing.T) {
 		}
 		if len(rows) != len(ms) {
 			t.Fatalf("%v: %d standings for %d members", month, len(rows), len(ms))
+		}
+		// The scheduler's filtered reads keep exactly the members the filter keeps.
+		for _, filter := range []store.DuesFilter{{UnpaidMonths: 3}, {ArrearsMonths: 2}, {Owing: true}, {UnpaidMonths: 5, ArrearsMonths: 4}} {
+			some, err := f.st.DuesStandingsWhere(f.ctx, month, nil, filter)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var want []store.DuesStanding
+			for _, r := range rows {
+				if filter.Keep(r, month) {
+					want = append(want, r)
+				}
+			}
+			if fmt.Sprint(some) != fmt.Sprint(want) {
+				t.Fatalf("%v, %+v:\n got %v\nwant %v", month, filter, some, want)
+			}
+			if len(some) > 0 && len(some) < len(rows) {
+				narrowed++
+			}
 		}
 		for _, got := range rows {
 			a := accounts[got.MemberID]
@@ -208,16 +227,20 @@ func TestStandingsMatchLedger(t *testing.T) {
 			case got.PaidThrough.After(month):
 				advance++
 			}
+			if !got.UnsettledSince.IsZero() && got.UnsettledSince.After(got.OldestArrears) {
+				lapsed++ // a run of unsettled months after an earlier hole
+			}
 			got.Name, got.BranchID, got.BranchName, got.Mobility = "", 0, "", ""
 			if got != want {
 				t.Fatalf("%s in %v:\n sql %+v\n  go %+v", a.Member.Name, month, got, want)
 			}
 		}
 	}
-	if holes == 0 || reduced == 0 || waived == 0 || advance == 0 {
-		t.Errorf("histories too plain: %d with holes, %d reduced, %d waived, %d paid ahead", holes, reduced, waived, advance)
+	if holes == 0 || reduced == 0 || waived == 0 || advance == 0 || lapsed == 0 || narrowed < 50 {
+		t.Errorf("histories too plain: %d with holes, %d reduced, %d waived, %d paid ahead, %d lapsed after a hole, %d filtered reads narrowed",
+			holes, reduced, waived, advance, lapsed, narrowed)
 	}
-	t.Logf("%d with holes, %d reduced, %d waived, %d paid ahead", holes, reduced, waived, advance)
+	t.Logf("%d with holes, %d reduced, %d waived, %d paid ahead, %d lapsed after a hole", holes, reduced, waived, advance, lapsed)
 }
 
 func expectedStanding(t *testing.T, a *Account, month dues.Month) store.DuesStanding {
@@ -239,6 +262,10 @@ func expectedStanding(t *testing.T, a *Account, month dues.Month) store.DuesStan
 	want.ArrearsMonths, want.Owed = len(st.Arrears), st.Owed
 	if len(st.Arrears) > 0 {
 		want.OldestArrears = st.Arrears[0].Month
+	}
+	// The run of unsettled months that reaches last month.
+	for i, prev := len(st.Arrears)-1, month.Add(-1); i >= 0 && st.Arrears[i].Month == prev; i, prev = i-1, prev.Add(-1) {
+		want.UnsettledSince = prev
 	}
 	if cur := a.InForce(month); cur != nil {
 		want.Category, want.Monthly = cur.Category, cur.Monthly
