@@ -534,20 +534,22 @@ func (c *Config) Validate() error {
 			bad(j.key, "want a cron spec such as \"0 9 * * *\" (minute hour day month weekday): %v", err)
 		}
 	}
-	if d := c.Schedule.SpringFestival.LeadDays; d < 1 || d > 60 {
-		bad("schedule.spring_festival.lead_days", "want between 1 and 60, got %d", d)
-	}
-	if m := c.Schedule.InflowRegistration.Months; m < 1 || m > 24 {
-		bad("schedule.inflow_registration.months", "want between 1 and 24, got %d", m)
-	}
-	if m := c.Schedule.Transfer.Months; m < 1 || m > 36 {
-		bad("schedule.transfer.months", "want between 1 and 36, got %d", m)
-	}
-	if d := c.Schedule.ReportReminder.DaysBefore; d < 1 || d > 60 {
-		bad("schedule.report_reminder.days_before", "want between 1 and 60, got %d", d)
-	}
-	if d := c.Schedule.ReportOverdue.WithinDays; d < 1 || d > 90 {
-		bad("schedule.report_overdue.within_days", "want between 1 and 90, got %d", d)
+	for _, r := range []struct {
+		key         string
+		v, min, max int
+	}{
+		{"schedule.spring_festival.lead_days", c.Schedule.SpringFestival.LeadDays, 1, 60},
+		{"schedule.inflow_registration.months", c.Schedule.InflowRegistration.Months, 1, 24},
+		{"schedule.transfer.months", c.Schedule.Transfer.Months, 1, 36},
+		{"schedule.report_reminder.days_before", c.Schedule.ReportReminder.DaysBefore, 1, 60},
+		{"schedule.report_overdue.within_days", c.Schedule.ReportOverdue.WithinDays, 1, 90},
+		{"schedule.dues_notice.secretary_months", c.Schedule.DuesNotice.SecretaryMonths, 1, 24},
+		{"schedule.certificate_review.days", c.Schedule.CertificateReview.Days, 0, 180},
+		{"schedule.certificate_inspection.days", c.Schedule.CertificateInspection.Days, 1, 180},
+	} {
+		if r.v < r.min || r.v > r.max {
+			bad(r.key, "want between %d and %d, got %d", r.min, r.max, r.v)
+		}
 	}
 	six := c.Schedule.SixMonth
 	switch {
@@ -560,15 +562,6 @@ func (c *Config) Validate() error {
 	}
 	if d := c.Schedule.DuesNotice.Day; d < 1 || d > 28 {
 		bad("schedule.dues_notice.day", "want a day of the month between 1 and 28, got %d", d)
-	}
-	if m := c.Schedule.DuesNotice.SecretaryMonths; m < 1 || m > 24 {
-		bad("schedule.dues_notice.secretary_months", "want between 1 and 24, got %d", m)
-	}
-	if d := c.Schedule.CertificateReview.Days; d < 0 || d > 180 {
-		bad("schedule.certificate_review.days", "want between 0 and 180, got %d", d)
-	}
-	if d := c.Schedule.CertificateInspection.Days; d < 1 || d > 180 {
-		bad("schedule.certificate_inspection.days", "want between 1 and 180, got %d", d)
 	}
 	switch {
 	case c.Dues.RulesFile != "":

@@ -41,6 +41,13 @@ func TestNotifyAndScheduleKeys(t *testing.T) {
 		{"LIUDONG_SCHEDULE_INFLOW_REGISTRATION_MONTHS=0", "schedule.inflow_registration.months"},
 		{"LIUDONG_SCHEDULE_SPRING_FESTIVAL_LEAD_DAYS=90", "schedule.spring_festival.lead_days"},
 		{"LIUDONG_SCHEDULE_LEASE_TTL=1s", "schedule.lease_ttl"},
+		{"LIUDONG_SCHEDULE_REPORT_OVERDUE_WITHIN_DAYS=91", "schedule.report_overdue.within_days"},
+		{"LIUDONG_SCHEDULE_DUES_NOTICE_DAY=29", "schedule.dues_notice.day"},
+		{"LIUDONG_SCHEDULE_DUES_NOTICE_SECRETARY_MONTHS=0", "schedule.dues_notice.secretary_months"},
+		{"LIUDONG_SCHEDULE_SIX_MONTH_RISK_MONTHS=7", "schedule.six_month.risk_months"},
+		{"LIUDONG_SCHEDULE_SIX_MONTH_WARN_MONTHS=2", "schedule.six_month.warn_months"},
+		{"LIUDONG_SCHEDULE_CERTIFICATE_REVIEW_DAYS=-1", "schedule.certificate_review.days"},
+		{"LIUDONG_SCHEDULE_CERTIFICATE_INSPECTION_DAYS=0", "schedule.certificate_inspection.days"},
 	} {
 		_, err := Load("", []string{"LIUDONG_SECRET_KEY=" + testKey, tc.env})
 		if err == nil || !strings.Contains(err.Error(), tc.key) {
