@@ -48,6 +48,16 @@ func (s *Service) dateArg(c *bot.Context, rest, example string) (time.Time, stri
 
 func memberRef(m store.Member) string { return fmt.Sprintf("%s（%s）", m.Name, m.BranchName) }
 
+// inForceOn is inForce for an act dated on (what names the date: "年审日期"), which cannot
+// precede the certificate's issue.
+func (s *Service) inForceOn(c *bot.Context, m store.Member, on time.Time, what string) (store.Certificate, error) {
+	cert, err := s.inForce(c, m)
+	if err == nil && dateKey(on) < dateKey(cert.IssuedOn) {
+		err = bot.Reject("%s%s早于发证日期%s，请核对。", what, FormatDate(on), FormatDate(cert.IssuedOn))
+	}
+	return cert, err
+}
+
 // inForce returns the member's certificate in force, or a refusal saying what there is.
 func (s *Service) inForce(c *bot.Context, m store.Member) (store.Certificate, error) {
 	cert, err := s.st.CertificateInForce(c, m.ID)
@@ -156,12 +166,9 @@ func (s *Service) review(c *bot.Context) error {
 	if err != nil {
 		return err
 	}
-	cert, err := s.inForce(c, m)
+	cert, err := s.inForceOn(c, m, on, "年审日期")
 	if err != nil {
 		return err
-	}
-	if dateKey(on) < dateKey(cert.IssuedOn) {
-		return bot.Reject("年审日期%s早于发证日期%s，请核对。", FormatDate(on), FormatDate(cert.IssuedOn))
 	}
 	note = strings.TrimSpace(note)
 	var id int64
@@ -211,12 +218,9 @@ func (s *Service) takeBack(c *bot.Context) error {
 	if err != nil {
 		return err
 	}
-	cert, err := s.inForce(c, m)
+	cert, err := s.inForceOn(c, m, on, "收回日期")
 	if err != nil {
 		return err
-	}
-	if dateKey(on) < dateKey(cert.IssuedOn) {
-		return bot.Reject("收回日期%s早于发证日期%s，请核对。", FormatDate(on), FormatDate(cert.IssuedOn))
 	}
 	note = strings.TrimSpace(note)
 	err = s.st.InTx(c, func(tx *store.Store) error {
@@ -346,12 +350,9 @@ func (s *Service) registerInflow(c *bot.Context) error {
 	if err != nil {
 		return err
 	}
-	cert, err := s.inForce(c, m)
+	cert, err := s.inForceOn(c, m, on, "接收日期")
 	if err != nil {
 		return err
-	}
-	if dateKey(on) < dateKey(cert.IssuedOn) {
-		return bot.Reject("接收日期%s早于发证日期%s，请核对。", FormatDate(on), FormatDate(cert.IssuedOn))
 	}
 	branch, err := s.st.OrgUnitByID(c, m.BranchID)
 	if err != nil {
