@@ -99,6 +99,11 @@ func TestCertificateLifecycle(t *testing.T) {
 	expect(t, "inflow member", sentSince(h, "u-zhang", member), "已由流入地登记：深圳南山区XX支部于2026年3月15日接收，联系人李书记")
 	expect(t, "inflow outflow secretary", sentSince(h, "u-wang", wang), "【流入登记】第一党支部党员张三的活动证（编号34150000001）已由深圳南山区XX支部登记：2026年3月15日接收")
 	expect(t, "no contact", h.Say("u-zhao", "流入登记 张三 3月15日"), "请写上流入地党组织的联系人")
+	// No act on a certificate predates its issue.
+	expect(t, "inflow before issue", h.Say("u-zhao", "流入登记 张三 2月15日 深圳南山区XX支部 联系人李书记"),
+		"接收日期2026年2月15日早于发证日期2026年3月1日")
+	expect(t, "review before issue", h.Say("u-wang", "年审 张三 2026年2月28日"), "年审日期2026年2月28日早于发证日期2026年3月1日")
+	expect(t, "take back before issue", h.Say("u-wang", "收回 张三 2026年2月28日"), "收回日期2026年2月28日早于发证日期2026年3月1日")
 	c, _ := h.Store.CertificateInForce(h.Ctx, zhang.ID)
 	if c.InflowContact != "李书记" || len(c.InflowPhoneEnc) == 0 || strings.Contains(string(c.InflowPhoneEnc), "13800001234") {
 		t.Errorf("inflow stored %+v", c)
