@@ -32,32 +32,6 @@ func start(t *testing.T, edit ...func(*config.Config)) *apptest.Harness {
 	return h
 }
 
-func expect(t *testing.T, what, got string, parts ...string) {
-	t.Helper()
-	for _, p := range parts {
-		if !strings.Contains(got, p) {
-			t.Errorf("%s: reply %q lacks %q", what, got, p)
-		}
-	}
-}
-
-func refuse(t *testing.T, what, got string, parts ...string) {
-	t.Helper()
-	for _, p := range parts {
-		if strings.Contains(got, p) {
-			t.Errorf("%s: reply %q must not contain %q", what, got, p)
-		}
-	}
-}
-
-func sentSince(h *apptest.Harness, handle string, n int) string {
-	all := h.Platform.SentTo(handle)
-	if n > len(all) {
-		return ""
-	}
-	return strings.Join(all[n:], "\n")
-}
-
 func at(h *apptest.Harness, y int, m time.Month, d int) {
 	h.Now = time.Date(y, m, d, 10, 0, 0, 0, shanghai)
 }
@@ -69,24 +43,24 @@ func TestCertificateLifecycle(t *testing.T) {
 	zhang := h.Member("张三")
 
 	// Without one, the member is told how to get one.
-	expect(t, "none", h.Say("u-zhang", "活动证"), "您还没有《流动党员活动证》", "联系第一党支部书记办理", "发证 张三")
+	apptest.Expect(t, "none", h.Say("u-zhang", "活动证"), "您还没有《流动党员活动证》", "联系第一党支部书记办理", "发证 张三")
 
 	// Only secretaries, only for their own members.
-	expect(t, "member", h.Say("u-zhang", "发证 张三"), "仅限党支部书记使用")
-	expect(t, "other branch", h.Say("u-zhao", "发证 张三"), "没有找到党员“张三”")
-	expect(t, "no name", h.Say("u-wang", "发证"), "请写上党员姓名")
+	apptest.Expect(t, "member", h.Say("u-zhang", "发证 张三"), "仅限党支部书记使用")
+	apptest.Expect(t, "other branch", h.Say("u-zhao", "发证 张三"), "没有找到党员“张三”")
+	apptest.Expect(t, "no name", h.Say("u-wang", "发证"), "请写上党员姓名")
 
 	h.Say("u-zhang", "外出 深圳 务工")
 	member := len(h.Platform.SentTo("u-zhang"))
 	got := h.Say("u-wang", "发证 张三")
-	expect(t, "issue", got, "已为张三（第一党支部）办理《流动党员活动证》", "编号：34150000001", "发证机关：测试镇党委",
+	apptest.Expect(t, "issue", got, "已为张三（第一党支部）办理《流动党员活动证》", "编号：34150000001", "发证机关：测试镇党委",
 		"发证日期：2026年3月1日", "有效期：外出期间有效", "下次年审：2027年3月1日前", "已通知本人")
-	refuse(t, "issue", got, "没有外出登记")
-	expect(t, "member told", sentSince(h, "u-zhang", member), "您的《流动党员活动证》已办理：编号34150000001")
-	expect(t, "twice", h.Say("u-wang", "发证 张三"), "已持有活动证（编号34150000001")
+	apptest.Refuse(t, "issue", got, "没有外出登记")
+	apptest.Expect(t, "member told", h.SentSince("u-zhang", member), "您的《流动党员活动证》已办理：编号34150000001")
+	apptest.Expect(t, "twice", h.Say("u-wang", "发证 张三"), "已持有活动证（编号34150000001")
 
 	got = h.Say("u-zhang", "活动证")
-	expect(t, "show", got, "编号：34150000001", "发证机关：测试镇党委", "发证日期：2026年3月1日", "上次年审：尚未年审",
+	apptest.Expect(t, "show", got, "编号：34150000001", "发证机关：测试镇党委", "发证日期：2026年3月1日", "上次年审：尚未年审",
 		"下次年审：2027年3月1日前", "流入地登记：尚未登记", "交回：外出期间请随身携带")
 
 	// The inflow side registers it: any secretary, here the other branch's.
@@ -94,50 +68,50 @@ func TestCertificateLifecycle(t *testing.T) {
 	wang := len(h.Platform.SentTo("u-wang"))
 	member = len(h.Platform.SentTo("u-zhang"))
 	got = h.Say("u-zhao", "流入登记 张三 3月15日 深圳南山区XX支部 联系人李书记 电话13800001234")
-	expect(t, "inflow", got, "已登记张三（第一党支部）的活动证（编号34150000001）流入：深圳南山区XX支部于2026年3月15日接收，联系人李书记 138****1234",
+	apptest.Expect(t, "inflow", got, "已登记张三（第一党支部）的活动证（编号34150000001）流入：深圳南山区XX支部于2026年3月15日接收，联系人李书记 138****1234",
 		"已通知本人及其党支部")
-	expect(t, "inflow member", sentSince(h, "u-zhang", member), "已由流入地登记：深圳南山区XX支部于2026年3月15日接收，联系人李书记")
-	expect(t, "inflow outflow secretary", sentSince(h, "u-wang", wang), "【流入登记】第一党支部党员张三的活动证（编号34150000001）已由深圳南山区XX支部登记：2026年3月15日接收")
-	expect(t, "no contact", h.Say("u-zhao", "流入登记 张三 3月15日"), "请写上流入地党组织的联系人")
+	apptest.Expect(t, "inflow member", h.SentSince("u-zhang", member), "已由流入地登记：深圳南山区XX支部于2026年3月15日接收，联系人李书记")
+	apptest.Expect(t, "inflow outflow secretary", h.SentSince("u-wang", wang), "【流入登记】第一党支部党员张三的活动证（编号34150000001）已由深圳南山区XX支部登记：2026年3月15日接收")
+	apptest.Expect(t, "no contact", h.Say("u-zhao", "流入登记 张三 3月15日"), "请写上流入地党组织的联系人")
 	// No act on a certificate predates its issue.
-	expect(t, "inflow before issue", h.Say("u-zhao", "流入登记 张三 2月15日 深圳南山区XX支部 联系人李书记"),
+	apptest.Expect(t, "inflow before issue", h.Say("u-zhao", "流入登记 张三 2月15日 深圳南山区XX支部 联系人李书记"),
 		"接收日期2026年2月15日早于发证日期2026年3月1日")
-	expect(t, "review before issue", h.Say("u-wang", "年审 张三 2026年2月28日"), "年审日期2026年2月28日早于发证日期2026年3月1日")
-	expect(t, "take back before issue", h.Say("u-wang", "收回 张三 2026年2月28日"), "收回日期2026年2月28日早于发证日期2026年3月1日")
+	apptest.Expect(t, "review before issue", h.Say("u-wang", "年审 张三 2026年2月28日"), "年审日期2026年2月28日早于发证日期2026年3月1日")
+	apptest.Expect(t, "take back before issue", h.Say("u-wang", "收回 张三 2026年2月28日"), "收回日期2026年2月28日早于发证日期2026年3月1日")
 	c, _ := h.Store.CertificateInForce(h.Ctx, zhang.ID)
 	if c.InflowContact != "李书记" || len(c.InflowPhoneEnc) == 0 || strings.Contains(string(c.InflowPhoneEnc), "13800001234") {
 		t.Errorf("inflow stored %+v", c)
 	}
-	expect(t, "show inflow", h.Say("u-zhang", "活动证"), "流入地登记：已登记，深圳南山区XX支部于2026年3月15日接收，联系人李书记 138****1234")
+	apptest.Expect(t, "show inflow", h.Say("u-zhang", "活动证"), "流入地登记：已登记，深圳南山区XX支部于2026年3月15日接收，联系人李书记 138****1234")
 
 	// Annual review, with a date and a comment.
 	at(h, 2027, 2, 20)
-	expect(t, "due soon", h.Say("u-zhang", "活动证"), "下次年审：2027年3月1日前（还有9天）")
+	apptest.Expect(t, "due soon", h.Say("u-zhang", "活动证"), "下次年审：2027年3月1日前（还有9天）")
 	got = h.Say("u-wang", "年审 张三 2027年2月18日 表现良好")
-	expect(t, "review", got, "已记录张三（第一党支部）的活动证（编号34150000001）年审：2027年2月18日，意见：表现良好", "下次年审：2028年2月18日前")
-	expect(t, "review twice", h.Say("u-wang", "年审 张三 2027年2月18日"), "已经年审过了")
-	expect(t, "review future", h.Say("u-wang", "年审 张三 2027年3月18日"), "还没到")
-	expect(t, "show review", h.Say("u-zhang", "活动证"), "上次年审：2027年2月18日", "下次年审：2028年2月18日前")
+	apptest.Expect(t, "review", got, "已记录张三（第一党支部）的活动证（编号34150000001）年审：2027年2月18日，意见：表现良好", "下次年审：2028年2月18日前")
+	apptest.Expect(t, "review twice", h.Say("u-wang", "年审 张三 2027年2月18日"), "已经年审过了")
+	apptest.Expect(t, "review future", h.Say("u-wang", "年审 张三 2027年3月18日"), "还没到")
+	apptest.Expect(t, "show review", h.Say("u-zhang", "活动证"), "上次年审：2027年2月18日", "下次年审：2028年2月18日前")
 
 	// Home again: the member must hand it back; the secretary takes it back.
 	at(h, 2027, 4, 1)
 	h.Say("u-zhang", "返乡")
-	expect(t, "must return", h.Say("u-zhang", "活动证"), "交回：已于2027年4月1日返乡，请把活动证交回党支部查验")
+	apptest.Expect(t, "must return", h.Say("u-zhang", "活动证"), "交回：已于2027年4月1日返乡，请把活动证交回党支部查验")
 	got = h.Say("u-wang", "收回 张三 查验无误")
-	expect(t, "take back", got, "已收回张三（第一党支部）的活动证（编号34150000001）并记录查验：2027年4月1日，意见：查验无误")
-	refuse(t, "take back", got, "外出登记尚未结束")
-	expect(t, "after return", h.Say("u-zhang", "活动证"), "已于2027年4月1日交回党支部查验", "目前没有在用的活动证")
-	expect(t, "review returned", h.Say("u-wang", "年审 张三"), "已于2027年4月1日收回")
+	apptest.Expect(t, "take back", got, "已收回张三（第一党支部）的活动证（编号34150000001）并记录查验：2027年4月1日，意见：查验无误")
+	apptest.Refuse(t, "take back", got, "外出登记尚未结束")
+	apptest.Expect(t, "after return", h.Say("u-zhang", "活动证"), "已于2027年4月1日交回党支部查验", "目前没有在用的活动证")
+	apptest.Expect(t, "review returned", h.Say("u-wang", "年审 张三"), "已于2027年4月1日收回")
 
 	// Leaving again: a new certificate, the next number.
-	expect(t, "reissue", h.Say("u-wang", "发证 张三"), "编号：34150000002", "没有外出登记")
+	apptest.Expect(t, "reissue", h.Say("u-wang", "发证 张三"), "编号：34150000002", "没有外出登记")
 
 	audit, _ := h.Store.AuditOf(h.Ctx, zhang.ID)
 	var actions []string
 	for _, e := range audit {
 		actions = append(actions, e.Action)
 	}
-	expect(t, "audit", strings.Join(actions, " "), "certificate.issue", "certificate.inflow", "certificate.review", "certificate.return")
+	apptest.Expect(t, "audit", strings.Join(actions, " "), "certificate.issue", "certificate.inflow", "certificate.review", "certificate.return")
 }
 
 func TestCertificateLost(t *testing.T) {
@@ -151,11 +125,11 @@ func TestCertificateLost(t *testing.T) {
 	at(h, 2026, 10, 1)
 	member := len(h.Platform.SentTo("u-zhang"))
 	got := h.Say("u-wang", "挂失 张三")
-	expect(t, "lost", got, "已将张三（第一党支部）的活动证（编号34150000001）挂失作废，并补发新证：编号34150000002",
+	apptest.Expect(t, "lost", got, "已将张三（第一党支部）的活动证（编号34150000001）挂失作废，并补发新证：编号34150000002",
 		"年审周期不变，下次年审：2027年9月1日前", "新证需流入地党组织重新登记")
-	expect(t, "member told", sentSince(h, "u-zhang", member), "（编号34150000001）已挂失作废，已补发新证：编号34150000002")
+	apptest.Expect(t, "member told", h.SentSince("u-zhang", member), "（编号34150000001）已挂失作废，已补发新证：编号34150000002")
 	got = h.Say("u-zhang", "活动证")
-	expect(t, "show", got, "编号：34150000002", "发证日期：2026年10月1日", "上次年审：2026年9月1日", "下次年审：2027年9月1日前", "流入地登记：尚未登记")
+	apptest.Expect(t, "show", got, "编号：34150000002", "发证日期：2026年10月1日", "上次年审：2026年9月1日", "下次年审：2027年9月1日前", "流入地登记：尚未登记")
 	old, err := h.Store.LatestCertificate(h.Ctx, h.Member("张三").ID)
 	if err != nil || old.Number != "34150000002" {
 		t.Fatalf("latest %+v %v", old, err)
@@ -163,10 +137,10 @@ func TestCertificateLost(t *testing.T) {
 
 	// Lost without re-issue.
 	got = h.Say("u-wang", "挂失 张三 不补发")
-	expect(t, "lost only", got, "（编号34150000002）挂失作废，未补发")
-	expect(t, "show lost", h.Say("u-zhang", "活动证"), "已于2026年10月1日挂失作废，尚未补发")
-	expect(t, "lost again", h.Say("u-wang", "挂失 张三"), "已于2026年10月1日挂失")
-	expect(t, "take back lost", h.Say("u-wang", "收回 张三"), "目前没有在用的活动证")
+	apptest.Expect(t, "lost only", got, "（编号34150000002）挂失作废，未补发")
+	apptest.Expect(t, "show lost", h.Say("u-zhang", "活动证"), "已于2026年10月1日挂失作废，尚未补发")
+	apptest.Expect(t, "lost again", h.Say("u-wang", "挂失 张三"), "已于2026年10月1日挂失")
+	apptest.Expect(t, "take back lost", h.Say("u-wang", "收回 张三"), "目前没有在用的活动证")
 }
 
 func TestCertificateConfig(t *testing.T) {
@@ -178,14 +152,14 @@ func TestCertificateConfig(t *testing.T) {
 		c.Certificate.ReviewMonths = 6
 	})
 	got := h.Say("u-wang", "发证 张三 2026年1月31日")
-	expect(t, "issue", got, "编号：皖六流001", "发证日期：2026年1月31日", "有效期：至2028年1月31日", "下次年审：2026年7月31日前")
-	expect(t, "hint", got, "提示：张三目前没有外出登记")
+	apptest.Expect(t, "issue", got, "编号：皖六流001", "发证日期：2026年1月31日", "有效期：至2028年1月31日", "下次年审：2026年7月31日前")
+	apptest.Expect(t, "hint", got, "提示：张三目前没有外出登记")
 	h.Say("u-zhao", "发证 李四")
 	if n := certNumber(t, h, "李四"); n != "皖六流002" {
 		t.Errorf("number %s", n)
 	}
 	at(h, 2028, 2, 1)
-	expect(t, "expired", h.Say("u-zhang", "活动证"), "交回：活动证已过有效期，请把活动证交回党支部查验", "已逾期")
+	apptest.Expect(t, "expired", h.Say("u-zhang", "活动证"), "交回：活动证已过有效期，请把活动证交回党支部查验", "已逾期")
 }
 
 func certNumber(t *testing.T, h *apptest.Harness, name string) string {
@@ -248,10 +222,10 @@ func TestCertificatesDueAndNotInspected(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	expect(t, "line", line, "活动证：编号34150000001，2025年12月10日发证，下次年审2026年12月10日（已逾期）", "流入地未登记", "须交回查验（已于2026年12月5日返乡）")
+	apptest.Expect(t, "line", line, "活动证：编号34150000001，2025年12月10日发证，下次年审2026年12月10日（已逾期）", "流入地未登记", "须交回查验（已于2026年12月5日返乡）")
 	line, _ = cert.Line(h.Ctx, h.Store, 12, h.Member("李四").ID, time.Date(2026, 12, 20, 9, 0, 0, 0, shanghai))
-	expect(t, "line returned", line, "活动证：编号34150000002，2026年12月8日已收回查验")
+	apptest.Expect(t, "line returned", line, "活动证：编号34150000002，2026年12月8日已收回查验")
 	var none store.Member
 	line, _ = cert.Line(h.Ctx, h.Store, 12, none.ID, h.Now)
-	expect(t, "line none", line, "活动证：未办理")
+	apptest.Expect(t, "line none", line, "活动证：未办理")
 }

@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"liudong/internal/app/apptest"
 	"liudong/internal/whereabouts"
 )
 
@@ -35,15 +36,15 @@ func TestArchiveLines(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	expect(t, "location", a.Location, "最近位置：广东省深圳市宝安区（省外），2026年11月20日报告，在深圳市已24天")
-	expect(t, "certificate", a.Certificate, "活动证：编号34150000001，2026年11月1日发证，下次年审2027年11月1日，流入地未登记")
-	expect(t, "org life", a.OrgLife, "最近组织生活：2026年11月18日 主题党日（深圳南山区XX支部，待确认）")
-	refuse(t, "certificate", a.Certificate, "须交回")
+	apptest.Expect(t, "location", a.Location, "最近位置：广东省深圳市宝安区（省外），2026年11月20日报告，在深圳市已24天")
+	apptest.Expect(t, "certificate", a.Certificate, "活动证：编号34150000001，2026年11月1日发证，下次年审2027年11月1日，流入地未登记")
+	apptest.Expect(t, "org life", a.OrgLife, "最近组织生活：2026年11月18日 主题党日（深圳南山区XX支部，待确认）")
+	apptest.Refuse(t, "certificate", a.Certificate, "须交回")
 
 	home2, _ := whereabouts.Home("安徽省")
 	h.Say("u-li", "我在合肥")
 	line, _ := whereabouts.LocationLine(h.Ctx, h.Store, home2, h.Member("李四").ID, h.Now)
-	expect(t, "in province", line, "安徽省合肥市（省内）")
+	apptest.Expect(t, "in province", line, "安徽省合肥市（省内）")
 	if _, err := whereabouts.Home("朝阳"); err == nil {
 		t.Error("an ambiguous home region must be an error")
 	}

@@ -42,35 +42,6 @@ func start(t *testing.T, edit ...func(*config.Config)) *apptest.Harness {
 	return h
 }
 
-// expect fails unless got contains every part.
-func expect(t *testing.T, what, got string, parts ...string) {
-	t.Helper()
-	for _, p := range parts {
-		if !strings.Contains(got, p) {
-			t.Errorf("%s: reply %q lacks %q", what, got, p)
-		}
-	}
-}
-
-// refuse fails if got contains any part.
-func refuse(t *testing.T, what, got string, parts ...string) {
-	t.Helper()
-	for _, p := range parts {
-		if strings.Contains(got, p) {
-			t.Errorf("%s: reply %q must not contain %q", what, got, p)
-		}
-	}
-}
-
-// sentSince returns the private messages sent to handle after the first n.
-func sentSince(h *apptest.Harness, handle string, n int) string {
-	all := h.Platform.SentTo(handle)
-	if n > len(all) {
-		return ""
-	}
-	return strings.Join(all[n:], "\n")
-}
-
 func auditActions(es []store.AuditEntry) string {
 	var out []string
 	for _, e := range es {

@@ -10,6 +10,7 @@ import (
 
 	"liudong/bot"
 	"liudong/internal/app"
+	"liudong/internal/app/apptest"
 	"liudong/internal/config"
 	"liudong/internal/store"
 )
@@ -69,7 +70,7 @@ func TestLocationPhrasings(t *testing.T) {
 		if tc.inProv {
 			scope = "省内"
 		}
-		expect(t, tc.text, got, "已记录您的位置："+tc.label+"（"+scope+"）")
+		apptest.Expect(t, tc.text, got, "已记录您的位置："+tc.label+"（"+scope+"）")
 		l, err := h.Store.LastLocation(h.Ctx, h.Member("张三").ID)
 		if err != nil {
 			t.Fatal(err)
@@ -96,17 +97,17 @@ func TestNotALocation(t *testing.T) {
 	h := start(t)
 	for _, text := range []string{"我在想一个问题", "我在开会", "我在新华书店", "谢谢书记", "好的收到", "明天去深圳吗", "我在郊区"} {
 		got := h.Say("u-zhang", text)
-		refuse(t, text, got, "已记录您的位置")
+		apptest.Refuse(t, text, got, "已记录您的位置")
 	}
 	if _, err := h.Store.LastLocation(h.Ctx, h.Member("张三").ID); !store.IsNotFound(err) {
 		t.Fatalf("a location was stored: %v", err)
 	}
 	// The command insists: an unknown place gets a clear answer; no place gets the usage.
-	expect(t, "unknown", h.Say("u-zhang", "位置 火星基地"), "没有找到“火星基地”")
-	expect(t, "empty", h.Say("u-zhang", "位置"), "例如：位置 广东省深圳市南山区")
+	apptest.Expect(t, "unknown", h.Say("u-zhang", "位置 火星基地"), "没有找到“火星基地”")
+	apptest.Expect(t, "empty", h.Say("u-zhang", "位置"), "例如：位置 广东省深圳市南山区")
 	// Only members: an unbound sender is asked to bind first.
-	expect(t, "unbound", h.Say("u-stranger", "我在深圳南山"), "绑定")
-	expect(t, "unbound command", h.Say("u-stranger", "位置 深圳"), "绑定")
+	apptest.Expect(t, "unbound", h.Say("u-stranger", "我在深圳南山"), "绑定")
+	apptest.Expect(t, "unbound command", h.Say("u-stranger", "位置 深圳"), "绑定")
 	// Group chat: a location phrase is left alone.
 	if got := h.SayInGroup("g-1", "u-zhang", "我在深圳南山"); got != "" {
 		t.Errorf("group: %q", got)
@@ -119,35 +120,35 @@ func TestAmbiguousPlaceAnsweredByNumber(t *testing.T) {
 	h := start(t)
 	zhang := h.Member("张三").ID
 	got := h.Say("u-zhang", "我在朝阳")
-	expect(t, "question", got, "有3个地方叫“朝阳”", "1. 辽宁省朝阳市", "2. 北京市朝阳区", "3. 吉林省长春市朝阳区", "回复序号")
+	apptest.Expect(t, "question", got, "有3个地方叫“朝阳”", "1. 辽宁省朝阳市", "2. 北京市朝阳区", "3. 吉林省长春市朝阳区", "回复序号")
 	if _, err := h.Store.LastLocation(h.Ctx, zhang); !store.IsNotFound(err) {
 		t.Fatal("nothing is stored before the answer")
 	}
 	got = h.Say("u-zhang", "２")
-	expect(t, "answer", got, "已记录您的位置：北京市朝阳区（省外）")
+	apptest.Expect(t, "answer", got, "已记录您的位置：北京市朝阳区（省外）")
 	l, err := h.Store.LastLocation(h.Ctx, zhang)
 	if err != nil || l.CountyCode != "110105" || l.Label != "朝阳" {
 		t.Fatalf("stored %+v %v", l, err)
 	}
 	// The question is over: a digit is no longer an answer.
-	expect(t, "after", h.Say("u-zhang", "2"), "没有看懂")
+	apptest.Expect(t, "after", h.Say("u-zhang", "2"), "没有看懂")
 
 	// 位置 鼓楼 → 第1个; 城关 (two 城关区) answered in words.
-	expect(t, "gulou", h.Say("u-zhang", "位置 鼓楼"), "有4个地方叫“鼓楼”", "江苏省南京市鼓楼区", "河南省开封市鼓楼区")
-	expect(t, "gulou answer", h.Say("u-zhang", "第1个"), "已记录您的位置：江苏省南京市鼓楼区（省外）")
-	expect(t, "chengguan", h.Say("u-zhang", "位置 城关"), "有2个地方叫“城关”", "西藏自治区拉萨市城关区", "甘肃省兰州市城关区")
-	expect(t, "chengguan words", h.Say("u-zhang", "兰州的"), "已记录您的位置：甘肃省兰州市城关区（省外）")
+	apptest.Expect(t, "gulou", h.Say("u-zhang", "位置 鼓楼"), "有4个地方叫“鼓楼”", "江苏省南京市鼓楼区", "河南省开封市鼓楼区")
+	apptest.Expect(t, "gulou answer", h.Say("u-zhang", "第1个"), "已记录您的位置：江苏省南京市鼓楼区（省外）")
+	apptest.Expect(t, "chengguan", h.Say("u-zhang", "位置 城关"), "有2个地方叫“城关”", "西藏自治区拉萨市城关区", "甘肃省兰州市城关区")
+	apptest.Expect(t, "chengguan words", h.Say("u-zhang", "兰州的"), "已记录您的位置：甘肃省兰州市城关区（省外）")
 	// 市辖区 of a municipality are no question: 北京朝阳 is one place.
-	expect(t, "qualified", h.Say("u-zhang", "我在北京朝阳"), "已记录您的位置：北京市朝阳区（省外）")
+	apptest.Expect(t, "qualified", h.Say("u-zhang", "我在北京朝阳"), "已记录您的位置：北京市朝阳区（省外）")
 	// The question survives a restart: its state is in Redis.
-	expect(t, "nanshan", h.Say("u-zhang", "我在南山"), "广东省深圳市南山区", "黑龙江省鹤岗市南山区")
+	apptest.Expect(t, "nanshan", h.Say("u-zhang", "我在南山"), "广东省深圳市南山区", "黑龙江省鹤岗市南山区")
 	restarted, err := app.New(h.App.Cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), h.Store, h.App.Redis)
 	if err != nil {
 		t.Fatal(err)
 	}
 	res := restarted.Router.Handle(h.Ctx, &bot.Message{Platform: "test", Account: "test", ID: "after-restart", From: "u-zhang",
 		Text: "1", At: h.Now})
-	expect(t, "nanshan answer after restart", replies(res), "已记录您的位置：广东省深圳市南山区（省外）")
+	apptest.Expect(t, "nanshan answer after restart", replies(res), "已记录您的位置：广东省深圳市南山区（省外）")
 }
 
 // A bad answer is asked again once, then the question is dropped; 取消 drops it at once; a
@@ -157,29 +158,29 @@ func TestAmbiguousPlaceBadAnswers(t *testing.T) {
 	h := start(t)
 	zhang := h.Member("张三").ID
 	h.Say("u-zhang", "我在鼓楼")
-	expect(t, "out of range", h.Say("u-zhang", "7"), "请回复序号1～4")
-	expect(t, "second bad", h.Say("u-zhang", "好的"), "还是没有看懂，这次的位置没有记录")
+	apptest.Expect(t, "out of range", h.Say("u-zhang", "7"), "请回复序号1～4")
+	apptest.Expect(t, "second bad", h.Say("u-zhang", "好的"), "还是没有看懂，这次的位置没有记录")
 	if _, err := h.Store.LastLocation(h.Ctx, zhang); !store.IsNotFound(err) {
 		t.Fatal("a bad answer stored a location")
 	}
-	expect(t, "after giving up", h.Say("u-zhang", "1"), "没有看懂")
+	apptest.Expect(t, "after giving up", h.Say("u-zhang", "1"), "没有看懂")
 
 	h.Say("u-zhang", "我在朝阳")
-	expect(t, "cancel", h.Say("u-zhang", "取消"), "这次的位置没有记录")
+	apptest.Expect(t, "cancel", h.Say("u-zhang", "取消"), "这次的位置没有记录")
 
 	// A command in the middle is handled, and ends the question.
 	h.Say("u-zhang", "我在朝阳")
-	expect(t, "command", h.Say("u-zhang", "活动证"), "您还没有《流动党员活动证》")
-	expect(t, "after command", h.Say("u-zhang", "1"), "没有看懂")
+	apptest.Expect(t, "command", h.Say("u-zhang", "活动证"), "您还没有《流动党员活动证》")
+	apptest.Expect(t, "after command", h.Say("u-zhang", "1"), "没有看懂")
 
 	// Another place altogether is the update.
 	h.Say("u-zhang", "我在朝阳")
-	expect(t, "other place", h.Say("u-zhang", "我在深圳南山"), "已记录您的位置：广东省深圳市南山区")
+	apptest.Expect(t, "other place", h.Say("u-zhang", "我在深圳南山"), "已记录您的位置：广东省深圳市南山区")
 
 	// An answer in words that fits several candidates narrows the question.
 	h.Say("u-zhang", "我在朝阳")
-	expect(t, "several", h.Say("u-zhang", "朝阳区"), "有2个地方叫“朝阳区”", "1. 北京市朝阳区", "2. 吉林省长春市朝阳区")
-	expect(t, "then number", h.Say("u-zhang", "2"), "已记录您的位置：吉林省长春市朝阳区")
+	apptest.Expect(t, "several", h.Say("u-zhang", "朝阳区"), "有2个地方叫“朝阳区”", "1. 北京市朝阳区", "2. 吉林省长春市朝阳区")
+	apptest.Expect(t, "then number", h.Say("u-zhang", "2"), "已记录您的位置：吉林省长春市朝阳区")
 }
 
 // A shared WeChat location: the label is resolved, coordinates are rounded (or dropped) in the
@@ -192,7 +193,7 @@ func TestSharedLocation(t *testing.T) {
 			zhang := h.Member("张三").ID
 			res := h.Send(bot.Message{From: "u-zhang", ID: "share-1", Location: &bot.Location{Lat: 22.540503, Lng: 113.934528,
 				Label: "广东省深圳市南山区粤海街道科技园"}})
-			expect(t, "share", replies(res), "已记录您的位置：广东省深圳市南山区（省外）")
+			apptest.Expect(t, "share", replies(res), "已记录您的位置：广东省深圳市南山区（省外）")
 			l, err := h.Store.LastLocation(h.Ctx, zhang)
 			if err != nil || l.Source != store.LocationShare || l.CountyCode != "440305" || l.Label != "广东省深圳市南山区粤海街道科技园" {
 				t.Fatalf("stored %+v %v", l, err)
@@ -221,16 +222,16 @@ func TestSharedLocation(t *testing.T) {
 
 			// A place name (POI) the resolver cannot place: the member is asked for the city.
 			res = h.Send(bot.Message{From: "u-zhang", Location: &bot.Location{Lat: 22.5226, Lng: 113.9355, Label: "腾讯滨海大厦"}})
-			expect(t, "poi", replies(res), "收到您分享的位置“腾讯滨海大厦”", "请回复所在的城市或区县")
-			expect(t, "poi answer", h.Say("u-zhang", "深圳南山"), "已记录您的位置：广东省深圳市南山区（省外）")
+			apptest.Expect(t, "poi", replies(res), "收到您分享的位置“腾讯滨海大厦”", "请回复所在的城市或区县")
+			apptest.Expect(t, "poi answer", h.Say("u-zhang", "深圳南山"), "已记录您的位置：广东省深圳市南山区（省外）")
 			l, _ = h.Store.LastLocation(h.Ctx, zhang)
 			if l.Label != "腾讯滨海大厦" || l.Source != store.LocationShare || (mode == "round") != (l.Lat != nil) {
 				t.Errorf("poi stored %+v", l)
 			}
 			// An ambiguous label is asked about like typed text.
 			res = h.Send(bot.Message{From: "u-zhang", Location: &bot.Location{Lat: 32.06, Lng: 118.79, Label: "鼓楼公园"}})
-			expect(t, "ambiguous share", replies(res), "您分享的位置“鼓楼公园”可能在4个地方")
-			expect(t, "ambiguous share answer", h.Say("u-zhang", "南京"), "江苏省南京市鼓楼区")
+			apptest.Expect(t, "ambiguous share", replies(res), "您分享的位置“鼓楼公园”可能在4个地方")
+			apptest.Expect(t, "ambiguous share answer", h.Say("u-zhang", "南京"), "江苏省南京市鼓楼区")
 		})
 	}
 }
@@ -249,17 +250,17 @@ func TestDaysThereAndDepartureHint(t *testing.T) {
 	t.Parallel()
 	h := start(t)
 	h.Now = time.Date(2026, 11, 1, 9, 0, 0, 0, shanghai)
-	expect(t, "first", h.Say("u-zhang", "我在深圳南山"), "已记录您的位置：广东省深圳市南山区（省外）", "请发送“外出 深圳市 务工”")
+	apptest.Expect(t, "first", h.Say("u-zhang", "我在深圳南山"), "已记录您的位置：广东省深圳市南山区（省外）", "请发送“外出 深圳市 务工”")
 	h.Now = time.Date(2026, 11, 20, 9, 0, 0, 0, shanghai)
 	got := h.Say("u-zhang", "位置 深圳宝安")
-	expect(t, "same city", got, "您自2026年11月1日起在深圳市，已有19天")
+	apptest.Expect(t, "same city", got, "您自2026年11月1日起在深圳市，已有19天")
 	h.Now = time.Date(2026, 11, 21, 9, 0, 0, 0, shanghai)
-	refuse(t, "other city", h.Say("u-zhang", "到了东莞"), "已有")
+	apptest.Refuse(t, "other city", h.Say("u-zhang", "到了东莞"), "已有")
 	h.Now = time.Date(2026, 11, 22, 9, 0, 0, 0, shanghai)
-	refuse(t, "back", h.Say("u-zhang", "我在深圳"), "已有")
+	apptest.Refuse(t, "back", h.Say("u-zhang", "我在深圳"), "已有")
 	// Home (六安): no invitation to report a departure.
-	refuse(t, "home", h.Say("u-li", "我在六安金安区"), "外出")
+	apptest.Refuse(t, "home", h.Say("u-li", "我在六安金安区"), "外出")
 	// Away with a departure on record: no invitation either.
 	h.Say("u-zhang", "外出 深圳 务工")
-	refuse(t, "away", h.Say("u-zhang", "我在深圳"), "请发送“外出")
+	apptest.Refuse(t, "away", h.Say("u-zhang", "我在深圳"), "请发送“外出")
 }

@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"liudong/internal/app/apptest"
 	"liudong/internal/store"
 )
 
@@ -25,7 +26,7 @@ func TestOrgLifeDateForms(t *testing.T) {
 	}
 	for _, tc := range cases {
 		got := h.Say("u-zhang", "参加活动 "+tc.args)
-		expect(t, tc.args, got, "已记录：", "参加"+tc.kind, "待党支部书记确认", tc.place)
+		apptest.Expect(t, tc.args, got, "已记录：", "参加"+tc.kind, "待党支部书记确认", tc.place)
 	}
 	recs, err := h.Store.OrgLifeOf(h.Ctx, zhang)
 	if err != nil || len(recs) != len(cases) {
@@ -45,14 +46,14 @@ func TestOrgLifeDateForms(t *testing.T) {
 		t.Errorf("region of the place: %+v", r)
 	}
 	// The secretary was told of each one.
-	expect(t, "secretary", sentSince(h, "u-wang", 0), "【组织生活】第一党支部党员张三报告：2026年11月20日在深圳南山区XX支部参加主题党日",
+	apptest.Expect(t, "secretary", h.SentSince("u-wang", 0), "【组织生活】第一党支部党员张三报告：2026年11月20日在深圳南山区XX支部参加主题党日",
 		"确认活动 张三", "驳回活动 张三 11月20日 原因")
 
 	// A resend is recognised; a future date, a missing kind or date is refused.
-	expect(t, "duplicate", h.Say("u-zhang", "参加活动 11月20日 深圳南山区XX支部 主题党日"), "已经记录过了")
-	expect(t, "future", h.Say("u-zhang", "参加活动 2026年12月1日 深圳 主题党日"), "还没到")
-	expect(t, "no kind", h.Say("u-zhang", "参加活动 11月20日 深圳南山区XX支部"), "请写明活动类型")
-	expect(t, "no date", h.Say("u-zhang", "参加活动 深圳南山区XX支部 主题党日"), "请写明活动日期")
+	apptest.Expect(t, "duplicate", h.Say("u-zhang", "参加活动 11月20日 深圳南山区XX支部 主题党日"), "已经记录过了")
+	apptest.Expect(t, "future", h.Say("u-zhang", "参加活动 2026年12月1日 深圳 主题党日"), "还没到")
+	apptest.Expect(t, "no kind", h.Say("u-zhang", "参加活动 11月20日 深圳南山区XX支部"), "请写明活动类型")
+	apptest.Expect(t, "no date", h.Say("u-zhang", "参加活动 深圳南山区XX支部 主题党日"), "请写明活动日期")
 	if recs, _ := h.Store.OrgLifeOf(h.Ctx, zhang); len(recs) != len(cases) {
 		t.Errorf("refusals stored records: %d", len(recs))
 	}
@@ -72,20 +73,20 @@ func TestOrgLifeConfirmAndReject(t *testing.T) {
 	h.Say("u-zhang", "参加活动 11月22日 深圳南山区XX支部 党课")
 
 	// Non-secretaries and secretaries of another branch cannot.
-	expect(t, "member", h.Say("u-li", "确认活动 张三"), "仅限党支部书记使用")
-	expect(t, "other branch", h.Say("u-zhao", "确认活动 张三"), "没有找到党员“张三”")
+	apptest.Expect(t, "member", h.Say("u-li", "确认活动 张三"), "仅限党支部书记使用")
+	apptest.Expect(t, "other branch", h.Say("u-zhao", "确认活动 张三"), "没有找到党员“张三”")
 
 	// Reject without a date needs a single pending record.
-	expect(t, "ambiguous reject", h.Say("u-wang", "驳回活动 张三"), "有2条待确认的记录，请写明日期")
+	apptest.Expect(t, "ambiguous reject", h.Say("u-wang", "驳回活动 张三"), "有2条待确认的记录，请写明日期")
 	member := len(h.Platform.SentTo("u-zhang"))
 	got := h.Say("u-wang", "驳回活动 张三 11月22日 当天在上班")
-	expect(t, "reject", got, "已驳回张三（第一党支部）的组织生活记录", "2026年11月22日 党课", "已告知本人")
-	expect(t, "member told", sentSince(h, "u-zhang", member), "您报告的2026年11月22日参加党课", "未予确认", "说明：当天在上班")
+	apptest.Expect(t, "reject", got, "已驳回张三（第一党支部）的组织生活记录", "2026年11月22日 党课", "已告知本人")
+	apptest.Expect(t, "member told", h.SentSince("u-zhang", member), "您报告的2026年11月22日参加党课", "未予确认", "说明：当天在上班")
 
 	// Confirm the rest, in the alerts group too.
 	got = h.SayInGroup("g-alerts", "u-wang", "确认活动 张三")
-	expect(t, "confirm", got, "已确认张三（第一党支部）的1条组织生活记录", "2026年11月20日 主题党日")
-	expect(t, "nothing left", h.Say("u-wang", "确认活动 张三"), "没有待确认的组织生活记录")
+	apptest.Expect(t, "confirm", got, "已确认张三（第一党支部）的1条组织生活记录", "2026年11月20日 主题党日")
+	apptest.Expect(t, "nothing left", h.Say("u-wang", "确认活动 张三"), "没有待确认的组织生活记录")
 	recs, _ := h.Store.OrgLifeOf(h.Ctx, zhang)
 	status := map[string]string{}
 	for _, r := range recs {
@@ -99,13 +100,13 @@ func TestOrgLifeConfirmAndReject(t *testing.T) {
 	if last.HeldOn.Format(time.DateOnly) != "2026-11-20" || last.Status != store.OrgLifeConfirmed {
 		t.Errorf("last %+v", last)
 	}
-	expect(t, "report again", h.Say("u-zhang", "参加活动 11月22日 深圳南山区XX支部 党课"), "已记录")
+	apptest.Expect(t, "report again", h.Say("u-zhang", "参加活动 11月22日 深圳南山区XX支部 党课"), "已记录")
 	// A confirmed record can still be rejected, by date.
-	expect(t, "reject confirmed", h.Say("u-wang", "驳回活动 张三 11月20日 不属实"), "2026年11月20日 主题党日")
-	expect(t, "confirm a day", h.Say("u-wang", "确认活动 张三 11月22日"), "已确认张三（第一党支部）的1条")
+	apptest.Expect(t, "reject confirmed", h.Say("u-wang", "驳回活动 张三 11月20日 不属实"), "2026年11月20日 主题党日")
+	apptest.Expect(t, "confirm a day", h.Say("u-wang", "确认活动 张三 11月22日"), "已确认张三（第一党支部）的1条")
 
 	audit, _ := h.Store.AuditOf(h.Ctx, zhang)
-	expect(t, "audit", auditActions(audit), "orglife.record", "orglife.reject", "orglife.confirm")
+	apptest.Expect(t, "audit", auditActions(audit), "orglife.record", "orglife.reject", "orglife.confirm")
 	if cmds, _ := h.Store.AuditByAction(h.Ctx, "command:确认活动"); len(cmds) != 5 {
 		t.Errorf("command audit rows: %d", len(cmds))
 	}

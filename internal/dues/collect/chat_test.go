@@ -44,24 +44,6 @@ func setup(t *testing.T) *apptest.Harness {
 	return h
 }
 
-func contains(t *testing.T, what, got string, wants ...string) {
-	t.Helper()
-	for _, w := range wants {
-		if !strings.Contains(got, w) {
-			t.Errorf("%s: reply lacks %q:\n%s", what, w, got)
-		}
-	}
-}
-
-func lacks(t *testing.T, what, got string, unwanted ...string) {
-	t.Helper()
-	for _, w := range unwanted {
-		if strings.Contains(got, w) {
-			t.Errorf("%s: reply has %q:\n%s", what, w, got)
-		}
-	}
-}
-
 func lastTo(h *apptest.Harness, handle string) string {
 	sent := h.Platform.SentTo(handle)
 	if len(sent) == 0 {
@@ -74,27 +56,27 @@ func TestMemberAsksSecretaryRecords(t *testing.T) {
 	h := setup(t)
 
 	got := h.Say("u-zhang", "党费")
-	contains(t, "first look", got,
+	apptest.Expect(t, "first look", got,
 		"在职，税后月收入4,000.00元，按1%计，每月40.00元",
 		"党费自2026年11月起计", "无欠缴", "本月（2026年11月）应交40.00元，尚未缴纳")
 
 	got = h.Say("u-wang", "收党费 张三 2026年11月 40")
-	contains(t, "record", got, "已登记张三的党费：2026年11月，实收40.00元", "记录#", "已缴至2026年11月")
-	contains(t, "member notified", lastTo(h, "u-zhang"), "您的党费缴纳已登记：2026年11月，40.00元", "王建国登记", "已缴至2026年11月")
+	apptest.Expect(t, "record", got, "已登记张三的党费：2026年11月，实收40.00元", "记录#", "已缴至2026年11月")
+	apptest.Expect(t, "member notified", lastTo(h, "u-zhang"), "您的党费缴纳已登记：2026年11月，40.00元", "王建国登记", "已缴至2026年11月")
 
 	got = h.Say("u-zhang", "党费")
-	contains(t, "after payment", got, "已缴至2026年11月", "无欠缴", "本月（2026年11月）应交40.00元，已交", "最近一次缴费：2026年11月5日登记，2026年11月，40.00元")
+	apptest.Expect(t, "after payment", got, "已缴至2026年11月", "无欠缴", "本月（2026年11月）应交40.00元，已交", "最近一次缴费：2026年11月5日登记，2026年11月，40.00元")
 
 	// Two months later: December and January are owed... January is this month.
 	h.Now = at(2027, 1, 10)
 	got = h.Say("u-zhang", "党费")
-	contains(t, "arrears", got, "已缴至2026年11月", "欠缴1个月（2026年12月），共40.00元", "本月（2027年1月）应交40.00元，尚未缴纳")
+	apptest.Expect(t, "arrears", got, "已缴至2026年11月", "欠缴1个月（2026年12月），共40.00元", "本月（2027年1月）应交40.00元，尚未缴纳")
 
 	// 3个月 = the next three unpaid months, across the year boundary.
 	got = h.Say("u-wang", "收党费 张三 3个月 120")
-	contains(t, "count", got, "2026年12月-2027年2月，实收120.00元", "已缴至2027年2月，无欠缴")
+	apptest.Expect(t, "count", got, "2026年12月-2027年2月，实收120.00元", "已缴至2027年2月，无欠缴")
 	got = h.Say("u-zhang", "党费")
-	contains(t, "advance", got, "已缴至2027年2月", "无欠缴", "本月（2027年1月）应交40.00元，已交")
+	apptest.Expect(t, "advance", got, "已缴至2027年2月", "无欠缴", "本月（2027年1月）应交40.00元，已交")
 }
 
 func TestSecretaryErrors(t *testing.T) {
@@ -129,7 +111,7 @@ func TestSecretaryErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		got := h.Say(tt.who, tt.text)
-		contains(t, tt.text, got, tt.want...)
+		apptest.Expect(t, tt.text, got, tt.want...)
 	}
 	// Nothing was written by the refused commands.
 	payments, err := h.Store.DuesPaymentsOf(h.Ctx, h.Member("张三").ID)
@@ -146,12 +128,12 @@ func TestSecretaryErrors(t *testing.T) {
 func TestArrearsBeyondSixMonths(t *testing.T) {
 	h := setup(t)
 	h.Now = at(2026, 3, 5)
-	contains(t, "open", h.Say("u-zhang", "党费"), "党费自2026年3月起计")
+	apptest.Expect(t, "open", h.Say("u-zhang", "党费"), "党费自2026年3月起计")
 	h.Now = at(2026, 11, 5)
 	got := h.Say("u-wang", "收党费 张三 2026年3月-11月 360")
-	contains(t, "without note", got, "补交一般不超过6个月（最早2026年5月），确需补交2026年3月-11月请注明原因")
+	apptest.Expect(t, "without note", got, "补交一般不超过6个月（最早2026年5月），确需补交2026年3月-11月请注明原因")
 	got = h.Say("u-wang", "收党费 张三 2026年3月-11月 360 说明：外出务工期间无法缴纳，支委会同意补交")
-	contains(t, "with note", got, "实收360.00元", "说明：外出务工期间无法缴纳，支委会同意补交", "已缴至2026年11月")
+	apptest.Expect(t, "with note", got, "实收360.00元", "说明：外出务工期间无法缴纳，支委会同意补交", "已缴至2026年11月")
 }
 
 func TestReversalAndExemption(t *testing.T) {
@@ -159,45 +141,45 @@ func TestReversalAndExemption(t *testing.T) {
 	h.Say("u-wang", "收党费 张三 2026年11月 40")
 	h.Now = at(2026, 12, 3)
 	got := h.Say("u-wang", "收党费 张三 2026年12月-2027年1月 80")
-	contains(t, "second", got, "已缴至2027年1月")
+	apptest.Expect(t, "second", got, "已缴至2027年1月")
 	id := entryID(t, got)
 
 	got = h.Say("u-wang", "冲正 张三 #"+id)
-	contains(t, "no reason", got, "冲正需注明原因")
+	apptest.Expect(t, "no reason", got, "冲正需注明原因")
 	got = h.Say("u-wang", "冲正 张三 #"+id+" 实际只交了一个月")
-	contains(t, "reversed", got, "已冲正张三的缴费记录#"+id+"（2026年12月-2027年1月，80.00元）", "已缴至2026年11月")
-	contains(t, "member told", lastTo(h, "u-zhang"), "已冲正，原因：实际只交了一个月")
+	apptest.Expect(t, "reversed", got, "已冲正张三的缴费记录#"+id+"（2026年12月-2027年1月，80.00元）", "已缴至2026年11月")
+	apptest.Expect(t, "member told", lastTo(h, "u-zhang"), "已冲正，原因：实际只交了一个月")
 	got = h.Say("u-wang", "冲正 张三 #"+id+" 再来一次")
-	contains(t, "twice", got, "已被记录")
+	apptest.Expect(t, "twice", got, "已被记录")
 	got = h.Say("u-wang", "收党费 张三 2026年12月 40")
-	contains(t, "re-entered", got, "已缴至2026年12月")
+	apptest.Expect(t, "re-entered", got, "已缴至2026年12月")
 	got = h.Say("u-wang", "冲正 张三 2026年12月 重复登记")
-	contains(t, "by month", got, "已缴至2026年11月")
+	apptest.Expect(t, "by month", got, "已缴至2026年11月")
 
 	// The ledger keeps every entry; the secretary sees them with numbers.
 	got = h.Say("u-wang", "党费 张三")
-	contains(t, "secretary view", got, "张三（第一党支部）的党费", "#"+id+" 2026年12月-2027年1月 80.00", "已被#", "冲正#"+id+"：实际只交了一个月")
+	apptest.Expect(t, "secretary view", got, "张三（第一党支部）的党费", "#"+id+" 2026年12月-2027年1月 80.00", "已被#", "冲正#"+id+"：实际只交了一个月")
 
 	// An exemption: waived months are not arrears; a reduced month owes the reduced amount.
 	h.Now = at(2027, 3, 1)
 	got = h.Say("u-wang", "减免 张三 2026年12月-2027年1月 免交 生活困难 镇党委批准")
-	contains(t, "waive", got, "已登记张三2026年12月-2027年1月免交党费（原因：生活困难；经镇党委批准）", "已缴至2027年1月", "欠缴1个月")
-	contains(t, "member told of waiver", lastTo(h, "u-zhang"), "经批准，您2026年12月-2027年1月免交党费")
+	apptest.Expect(t, "waive", got, "已登记张三2026年12月-2027年1月免交党费（原因：生活困难；经镇党委批准）", "已缴至2027年1月", "欠缴1个月")
+	apptest.Expect(t, "member told of waiver", lastTo(h, "u-zhang"), "经批准，您2026年12月-2027年1月免交党费")
 	got = h.Say("u-wang", "减免 张三 2027年1月-4月 免交 生活困难 镇党委批准")
-	contains(t, "overlap", got, "与已有的减免重叠")
+	apptest.Expect(t, "overlap", got, "与已有的减免重叠")
 	got = h.Say("u-wang", "减免 张三 2027年2月-4月 减交 每月5元 因病 经镇党委批准")
-	contains(t, "reduce", got, "2027年2月-4月党费减为每月5.00元（原因：因病；经镇党委批准）", "欠缴1个月共5.00元")
+	apptest.Expect(t, "reduce", got, "2027年2月-4月党费减为每月5.00元（原因：因病；经镇党委批准）", "欠缴1个月共5.00元")
 	got = h.Say("u-zhang", "党费")
-	contains(t, "member sees", got, "已缴至2027年1月", "欠缴1个月（2027年2月），共5.00元", "本月（2027年3月）应交5.00元", "减免：2027年2月-4月党费减为每月5.00元")
+	apptest.Expect(t, "member sees", got, "已缴至2027年1月", "欠缴1个月（2027年2月），共5.00元", "本月（2027年3月）应交5.00元", "减免：2027年2月-4月党费减为每月5.00元")
 
 	got = h.Say("u-wang", "撤销减免 张三 2027年4月 原因：病愈")
-	contains(t, "revoke", got, "已撤销张三的党费减免：2027年2月-4月党费减为每月5.00元")
-	contains(t, "member told of revocation", lastTo(h, "u-zhang"), "您的党费减免（2027年2月-4月党费减为每月5.00元", "已撤销，原因：病愈")
+	apptest.Expect(t, "revoke", got, "已撤销张三的党费减免：2027年2月-4月党费减为每月5.00元")
+	apptest.Expect(t, "member told of revocation", lastTo(h, "u-zhang"), "您的党费减免（2027年2月-4月党费减为每月5.00元", "已撤销，原因：病愈")
 	got = h.Say("u-zhang", "党费")
-	lacks(t, "after revoke", got, "减为每月5.00元")
-	contains(t, "after revoke", got, "欠缴1个月（2027年2月），共40.00元", "本月（2027年3月）应交40.00元")
+	apptest.Refuse(t, "after revoke", got, "减为每月5.00元")
+	apptest.Expect(t, "after revoke", got, "欠缴1个月（2027年2月），共40.00元", "本月（2027年3月）应交40.00元")
 	got = h.Say("u-wang", "收党费 张三 2027年2月-3月 80")
-	contains(t, "paid", got, "已缴至2027年3月，无欠缴")
+	apptest.Expect(t, "paid", got, "已缴至2027年3月，无欠缴")
 
 	actions := map[string]int{}
 	es, err := h.Store.AuditOf(h.Ctx, h.Member("张三").ID)
@@ -227,31 +209,31 @@ func entryID(t *testing.T, reply string) string {
 func TestReassessAndInflow(t *testing.T) {
 	h := setup(t)
 	got := h.Say("u-wang", "核定党费 张三 月收入5200")
-	contains(t, "reassess", got, "已核定张三的党费：在职，税后月收入5,200.00元，按1.5%计，每月78.00元，自2026年11月起执行。（原为每月40.00元）")
-	contains(t, "member told", lastTo(h, "u-zhang"), "您的党费已重新核定：在职，税后月收入5,200.00元，按1.5%计，每月78.00元")
+	apptest.Expect(t, "reassess", got, "已核定张三的党费：在职，税后月收入5,200.00元，按1.5%计，每月78.00元，自2026年11月起执行。（原为每月40.00元）")
+	apptest.Expect(t, "member told", lastTo(h, "u-zhang"), "您的党费已重新核定：在职，税后月收入5,200.00元，按1.5%计，每月78.00元")
 	got = h.Say("u-wang", "收党费 张三 2026年11月 78 流入地：深圳市南山区某某支部")
-	contains(t, "inflow", got, "在流入地缴纳：深圳市南山区某某支部")
+	apptest.Expect(t, "inflow", got, "在流入地缴纳：深圳市南山区某某支部")
 	got = h.Say("u-wang", "党费 张三")
-	contains(t, "secretary view", got, "按1.5%计，每月78.00元（2026年11月起，书记核定）", "流入地（深圳市南山区某某支部）")
+	apptest.Expect(t, "secretary view", got, "按1.5%计，每月78.00元（2026年11月起，书记核定）", "流入地（深圳市南山区某某支部）")
 
 	got = h.Say("u-wang", "核定党费 李四 个体 上季度收入15000 自2026年10月")
-	contains(t, "quarter", got, "个体，上季度月平均纯收入5,000.00元，按1%计，每月50.00元，自2026年10月起执行")
+	apptest.Expect(t, "quarter", got, "个体，上季度月平均纯收入5,000.00元，按1%计，每月50.00元，自2026年10月起执行")
 	got = h.Say("u-li", "党费")
-	contains(t, "back-dated start", got, "党费自2026年10月起计", "欠缴1个月（2026年10月），共50.00元")
+	apptest.Expect(t, "back-dated start", got, "党费自2026年10月起计", "欠缴1个月（2026年10月），共50.00元")
 
 	// 孙七 has no pension in the roster: unassessed until the secretary assesses her.
 	got = h.Say("u-wang", "党费 孙七")
-	contains(t, "unassessed", got, "尚未核定党费标准（花名册未填月收入")
+	apptest.Expect(t, "unassessed", got, "尚未核定党费标准（花名册未填月收入")
 	got = h.Say("u-wang", "党费未交")
-	contains(t, "digest", got, "第一党支部党费欠缴情况", "欠缴1个月（1人，共50.00元）：李四 50.00", "尚未核定党费标准1人：孙七")
+	apptest.Expect(t, "digest", got, "第一党支部党费欠缴情况", "欠缴1个月（1人，共50.00元）：李四 50.00", "尚未核定党费标准1人：孙七")
 	got = h.Say("u-wang", "核定党费 孙七 离退休 养老金4800")
-	contains(t, "retired", got, "离退休，月养老金4,800.00元，按0.5%计，每月24.00元")
+	apptest.Expect(t, "retired", got, "离退休，月养老金4,800.00元，按0.5%计，每月24.00元")
 
 	// 周八 (farmer) sees the flat amount; his branch's digest shows nobody else's.
-	contains(t, "farmer", h.Say("u-zhou", "党费"), "农民，按规定每月0.20元")
+	apptest.Expect(t, "farmer", h.Say("u-zhou", "党费"), "农民，按规定每月0.20元")
 	got = h.Say("u-zhou", "党费未交")
-	contains(t, "other branch", got, "第二党支部的党员均无欠缴党费")
-	lacks(t, "other branch", got, "李四")
+	apptest.Expect(t, "other branch", got, "第二党支部的党员均无欠缴党费")
+	apptest.Refuse(t, "other branch", got, "李四")
 }
 
 func TestYearlyAssessment(t *testing.T) {
@@ -300,5 +282,5 @@ func TestYearlyAssessment(t *testing.T) {
 		t.Errorf("roster change not taken: %+v", cur)
 	}
 	h.Now = at(2028, 1, 5)
-	contains(t, "member sees the new amount", h.Say("u-zhang", "党费"), "在职，税后月收入2,000.00元，按0.5%计，每月10.00元（2028年1月起）")
+	apptest.Expect(t, "member sees the new amount", h.Say("u-zhang", "党费"), "在职，税后月收入2,000.00元，按0.5%计，每月10.00元（2028年1月起）")
 }
