@@ -58,12 +58,3 @@ func BenchmarkParseDeparture(b *testing.B) {
 		}
 	}
 }
-
-func BenchmarkParseJustifiedAbsence(b *testing.B) {
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := ParseJustifiedAbsence("张三 住院治疗 至2027年1月", now); err != nil {
-			b.Fatal(err)
-		}
-	}
-}

@@ -2,8 +2,6 @@ package parse
 
 import (
 	"fmt"
-	"regexp"
-	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -13,44 +11,23 @@ import (
 var (
 	// ErrNoDate: the text does not start with a date.
 	ErrNoDate = &Error{Msg: "没有看懂日期，可以这样写：11月20日、2026-11-20、昨天、上周六"}
-	// ErrNoMonth: the text does not start with a month.
-	ErrNoMonth = &Error{Msg: "没有看懂月份，可以这样写：2026年11月、11月、2026-11"}
-	// ErrNoUntil: the text does not name the end of a period.
-	ErrNoUntil = &Error{Msg: "没有看懂截止时间，可以这样写：至2027年1月、到2027年1月底、至2027-01-31"}
 
 	errNeedDay     = &Error{Msg: "请写到具体哪一天，例如：11月20日"}
 	errNeedWeekday = &Error{Msg: "请写明星期几，例如：上周六"}
 )
 
-// YearMonth is a calendar month.
-type YearMonth struct {
+// yearMonth is a calendar month.
+type yearMonth struct {
 	Year  int
 	Month time.Month
 }
 
-// MonthOf returns the month t falls in (in t's location).
-func MonthOf(t time.Time) YearMonth { return YearMonth{t.Year(), t.Month()} }
+// monthOf returns the month t falls in (in t's location).
+func monthOf(t time.Time) yearMonth { return yearMonth{t.Year(), t.Month()} }
 
-func (m YearMonth) String() string { return fmt.Sprintf("%d年%d月", m.Year, m.Month) }
-
-// First is the first day of the month at 00:00 in loc.
-func (m YearMonth) First(loc *time.Location) time.Time {
-	return time.Date(m.Year, m.Month, 1, 0, 0, 0, 0, loc)
-}
-
-// Last is the last day of the month at 00:00 in loc.
-func (m YearMonth) Last(loc *time.Location) time.Time {
-	return time.Date(m.Year, m.Month+1, 0, 0, 0, 0, 0, loc)
-}
-
-// Before reports whether m is earlier than o.
-func (m YearMonth) Before(o YearMonth) bool {
-	return m.Year < o.Year || m.Year == o.Year && m.Month < o.Month
-}
-
-// AddMonths returns the month n months later (earlier for negative n).
-func (m YearMonth) AddMonths(n int) YearMonth {
-	return MonthOf(time.Date(m.Year, m.Month+time.Month(n), 1, 0, 0, 0, 0, time.UTC))
+// addMonths returns the month n months later (earlier for negative n).
+func (m yearMonth) addMonths(n int) yearMonth {
+	return monthOf(time.Date(m.Year, m.Month+time.Month(n), 1, 0, 0, 0, 0, time.UTC))
 }
 
 // ParseDate reads a date at the start of s, relative to now, and returns it
@@ -59,163 +36,11 @@ func (m YearMonth) AddMonths(n int) YearMonth {
 // the normalized input.
 func ParseDate(s string, now time.Time) (date time.Time, rest string, err error) {
 	s = strings.TrimLeftFunc(Normalize(s), unicode.IsSpace)
-	t, end, err := parseDateAt(s, 0, now, towardPast)
+	t, end, err := parseDateAt(s, 0, now)
 	if err != nil {
 		return time.Time{}, s, err
 	}
 	return t, trimRest(s[end:]), nil
-}
-
-// ParseMonth reads a month at the start of s: 2026年11月, 11月, 11月份,
-// 2026-11, 2026.11, 本月, 上个月. Without a year it is the most recent such
-// month, the current one included.
-func ParseMonth(s string, now time.Time) (month YearMonth, rest string, err error) {
-	s = strings.TrimLeftFunc(Normalize(s), unicode.IsSpace)
-	m, end, err := parseMonthAt(s, 0, now, towardPast)
-	if err != nil {
-		return YearMonth{}, s, err
-	}
-	return m, trimRest(s[end:]), nil
-}
-
-var compactMonthRange = regexp.MustCompile(`^(?:(\d{4})年)?(\d{1,2}) *(?:-|~|至|到|—|–) *(\d{1,2})月份?`)
-
-// ParseMonthRange reads a span of months at the start of s: 2026年10月-12月,
-// 2026年10月至12月, 2026年11月-2027年2月, 2026-10至2026-12, 10-12月. A single
-// month gives from == to. An end month without a year follows the start.
-func ParseMonthRange(s string, now time.Time) (from, to YearMonth, rest string, err error) {
-	s = strings.TrimLeftFunc(Normalize(s), unicode.IsSpace)
-	if m := compactMonthRange.FindStringSubmatch(s); m != nil {
-		c := cal{}
-		c.month, _ = strconv.Atoi(m[2])
-		if m[1] != "" {
-			c.year, _ = strconv.Atoi(m[1])
-			c.hasYear = true
-		}
-		if from, err = c.resolveMonth(now, towardPast); err != nil {
-			return YearMonth{}, YearMonth{}, s, err
-		}
-		to = YearMonth{from.Year, 0}
-		end, _ := strconv.Atoi(m[3])
-		if end < 1 || end > 12 {
-			return YearMonth{}, YearMonth{}, s, errorf("没有%d月，请检查月份", end)
-		}
-		to.Month = time.Month(end)
-		if to.Before(from) {
-			to.Year++
-		}
-		return from, to, trimRest(s[len(m[0]):]), nil
-	}
-	from, end, err := parseMonthAt(s, 0, now, towardPast)
-	if err != nil {
-		return YearMonth{}, YearMonth{}, s, err
-	}
-	j := skipSpaces(s, end)
-	j, ok := acceptAny(s, j, "-", "~", "至", "到", "——", "—", "–")
-	if !ok {
-		return from, from, trimRest(s[end:]), nil
-	}
-	j = skipSpaces(s, j)
-	c, e, ok := scanCal(s, j, now)
-	if !ok || c.month == 0 || c.day != 0 || c.yearEnd {
-		return YearMonth{}, YearMonth{}, s, &Error{Msg: "没有看懂结束月份，可以这样写：2026年10月-12月、2026年11月-2027年2月"}
-	}
-	if c.hasYear {
-		if to, err = c.resolveMonth(now, towardPast); err != nil {
-			return YearMonth{}, YearMonth{}, s, err
-		}
-	} else {
-		if c.month < 1 || c.month > 12 {
-			return YearMonth{}, YearMonth{}, s, errorf("没有%d月，请检查月份", c.month)
-		}
-		to = YearMonth{from.Year, time.Month(c.month)}
-		if to.Before(from) {
-			to.Year++
-		}
-	}
-	if to.Before(from) {
-		return YearMonth{}, YearMonth{}, s, errorf("结束月份%s早于开始月份%s", to, from)
-	}
-	return from, to, trimRest(s[e:]), nil
-}
-
-var untilPrefixes = []string{"一直到", "截止到", "截至到", "截止", "截至", "直到", "到", "至"}
-
-// ParseUntil reads the end of a period at the start of s: 至2027年1月,
-// 到2027年1月底, 至2027-01-31, 2027年1月31日止, 年底. It returns the last day
-// covered: a month means its last day. Without a year, a date or month is the
-// nearest one not in the past.
-func ParseUntil(s string, now time.Time) (last time.Time, rest string, err error) {
-	s = strings.TrimLeftFunc(Normalize(s), unicode.IsSpace)
-	t, end, err := parseUntilAt(s, 0, now)
-	if err != nil {
-		return time.Time{}, s, err
-	}
-	return t, trimRest(s[end:]), nil
-}
-
-func parseUntilAt(s string, i int, now time.Time) (time.Time, int, error) {
-	j, _ := acceptAny(s, i, untilPrefixes...)
-	j = skipSpaces(s, j)
-	var t time.Time
-	var end int
-	if e, ok := acceptAny(s, j, "今年年底", "今年底", "年底", "年末"); ok {
-		t, end = time.Date(now.Year(), 12, 31, 0, 0, 0, 0, now.Location()), e
-	} else if rt, e, matched, err := relativeDay(s, j, now, towardFuture); matched {
-		if err != nil {
-			return time.Time{}, i, err
-		}
-		t, end = rt, e
-	} else {
-		c, e, ok := scanCal(s, j, now)
-		if !ok {
-			return time.Time{}, i, ErrNoUntil
-		}
-		var err error
-		switch {
-		case c.yearEnd:
-			if err = checkYear(c.year); err == nil {
-				t = time.Date(c.year, 12, 31, 0, 0, 0, 0, now.Location())
-			}
-		case c.day != 0:
-			t, err = c.resolveDay(now, towardFuture)
-		case c.month != 0:
-			var m YearMonth
-			if m, err = c.resolveMonth(now, towardFuture); err == nil {
-				t = m.Last(now.Location())
-			}
-		default:
-			err = ErrNoUntil
-		}
-		if err != nil {
-			return time.Time{}, i, err
-		}
-		end = e
-	}
-	end, _ = acceptAny(s, end, "为止", "止", "以前", "之前", "前")
-	return t, end, nil
-}
-
-type direction int
-
-const (
-	towardPast direction = iota
-	towardFuture
-)
-
-func (d direction) step() int {
-	if d == towardFuture {
-		return 1
-	}
-	return -1
-}
-
-// fits reports whether t lies on d's side of today (today included).
-func (d direction) fits(t, today time.Time) bool {
-	if d == towardFuture {
-		return !t.Before(today)
-	}
-	return !t.After(today)
 }
 
 func midnight(t time.Time) time.Time {
@@ -239,8 +64,8 @@ func checkYear(y int) error {
 	return nil
 }
 
-func parseDateAt(s string, i int, now time.Time, dir direction) (time.Time, int, error) {
-	if t, end, matched, err := relativeDay(s, i, now, dir); matched {
+func parseDateAt(s string, i int, now time.Time) (time.Time, int, error) {
+	if t, end, matched, err := relativeDay(s, i, now); matched {
 		if err != nil {
 			return time.Time{}, i, err
 		}
@@ -253,23 +78,11 @@ func parseDateAt(s string, i int, now time.Time, dir direction) (time.Time, int,
 	if c.day == 0 {
 		return time.Time{}, i, errNeedDay
 	}
-	t, err := c.resolveDay(now, dir)
+	t, err := c.resolveDay(now)
 	if err != nil {
 		return time.Time{}, i, err
 	}
 	return t, skipTime(s, end), nil
-}
-
-func parseMonthAt(s string, i int, now time.Time, dir direction) (YearMonth, int, error) {
-	c, end, ok := scanCal(s, i, now)
-	if !ok || c.month == 0 {
-		return YearMonth{}, i, ErrNoMonth
-	}
-	if c.day != 0 {
-		return YearMonth{}, i, &Error{Msg: "请只写年月，例如：2026年11月"}
-	}
-	m, err := c.resolveMonth(now, dir)
-	return m, end, err
 }
 
 type offsetWord struct {
@@ -292,7 +105,7 @@ var (
 
 // relativeDay reads day words (昨天), N天前 and week forms (上周六, 周五).
 // matched is false when s[i:] starts with none of them.
-func relativeDay(s string, i int, now time.Time, dir direction) (t time.Time, end int, matched bool, err error) {
+func relativeDay(s string, i int, now time.Time) (t time.Time, end int, matched bool, err error) {
 	today := midnight(now)
 	for _, w := range dayWords {
 		if hasPrefixAt(s, i, w.text) {
@@ -315,10 +128,10 @@ func relativeDay(s string, i int, now time.Time, dir direction) (t time.Time, en
 			}
 		}
 	}
-	return weekDay(s, i, today, dir)
+	return weekDay(s, i, today)
 }
 
-func weekDay(s string, i int, today time.Time, dir direction) (t time.Time, end int, matched bool, err error) {
+func weekDay(s string, i int, today time.Time) (t time.Time, end int, matched bool, err error) {
 	j, weeks, explicit := i, 0, true
 	switch {
 	case hasPrefixAt(s, j, "上上"):
@@ -355,9 +168,6 @@ func weekDay(s string, i int, today time.Time, dir direction) (t time.Time, end 
 	if explicit {
 		monday := addDays(today, 1-todayWd)
 		return addDays(monday, weeks*7+wd-1), e, true, nil
-	}
-	if dir == towardFuture {
-		return addDays(today, (wd-todayWd+7)%7), e, true, nil
 	}
 	return addDays(today, -((todayWd - wd + 7) % 7)), e, true, nil
 }
@@ -403,7 +213,7 @@ func isDateSep(b byte) bool { return b == '-' || b == '/' || b == '.' }
 func scanCal(s string, i int, now time.Time) (c cal, end int, ok bool) {
 	for _, w := range monthWords {
 		if hasPrefixAt(s, i, w.text) {
-			m := MonthOf(now).AddMonths(w.off)
+			m := monthOf(now).addMonths(w.off)
 			c = cal{year: m.Year, month: int(m.Month), hasYear: true}
 			c, end = scanDay(s, i+len(w.text), c)
 			return c, end, true
@@ -532,7 +342,7 @@ func (c cal) checkMonth() error {
 	return nil
 }
 
-func (c cal) resolveDay(now time.Time, dir direction) (time.Time, error) {
+func (c cal) resolveDay(now time.Time) (time.Time, error) {
 	loc, today := now.Location(), midnight(now)
 	if c.month != 0 || c.hasYear {
 		if err := c.checkMonth(); err != nil {
@@ -552,14 +362,14 @@ func (c cal) resolveDay(now time.Time, dir direction) (time.Time, error) {
 		return time.Date(c.year, time.Month(c.month), c.day, 0, 0, 0, 0, loc), nil
 	}
 	if c.month == 0 {
-		m := MonthOf(now)
+		m := monthOf(now)
 		for range 13 {
 			if c.day <= daysIn(m.Year, m.Month) {
-				if t := time.Date(m.Year, m.Month, c.day, 0, 0, 0, 0, loc); dir.fits(t, today) {
+				if t := time.Date(m.Year, m.Month, c.day, 0, 0, 0, 0, loc); !t.After(today) {
 					return t, nil
 				}
 			}
-			m = m.AddMonths(dir.step())
+			m = m.addMonths(-1)
 		}
 		return time.Time{}, errorf("没有%d号，请检查日期", c.day)
 	}
@@ -569,34 +379,13 @@ func (c cal) resolveDay(now time.Time, dir direction) (time.Time, error) {
 	y := now.Year()
 	for range 9 {
 		if c.day <= daysIn(y, time.Month(c.month)) {
-			if t := time.Date(y, time.Month(c.month), c.day, 0, 0, 0, 0, loc); dir.fits(t, today) {
+			if t := time.Date(y, time.Month(c.month), c.day, 0, 0, 0, 0, loc); !t.After(today) {
 				return t, nil
 			}
 		}
-		y += dir.step()
+		y--
 	}
 	return time.Time{}, errorf("日期不存在：%d月%d日", c.month, c.day)
-}
-
-func (c cal) resolveMonth(now time.Time, dir direction) (YearMonth, error) {
-	if err := c.checkMonth(); err != nil {
-		return YearMonth{}, err
-	}
-	if c.hasYear {
-		if err := checkYear(c.year); err != nil {
-			return YearMonth{}, err
-		}
-		return YearMonth{c.year, time.Month(c.month)}, nil
-	}
-	cur := MonthOf(now)
-	m := YearMonth{cur.Year, time.Month(c.month)}
-	if dir == towardPast && cur.Before(m) {
-		m.Year--
-	}
-	if dir == towardFuture && m.Before(cur) {
-		m.Year++
-	}
-	return m, nil
 }
 
 var dayPeriods = []string{
@@ -645,7 +434,7 @@ func FormatDate(t time.Time) string {
 func findDate(s string, now time.Time) (t time.Time, rest string, found bool, err error) {
 	var firstErr error
 	for i := 0; i < len(s); {
-		d, end, err := parseDateAt(s, i, now, towardPast)
+		d, end, err := parseDateAt(s, i, now)
 		if err == nil {
 			return d, strings.TrimSpace(strings.TrimSpace(s[:i]) + " " + trimRest(s[end:])), true, nil
 		}

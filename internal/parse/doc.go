@@ -1,5 +1,5 @@
 // Package parse reads the free text that members and secretaries type into the
-// chat: dates, months, quarterly reports and the arguments of commands.
+// chat: dates, quarterly reports and the arguments of commands.
 // It is pure: no database, no clock (the caller passes now, already in the
 // configured zone).
 //
@@ -12,10 +12,8 @@
 //
 // Decisions where the forms people write are ambiguous:
 //
-//   - A date or month written without a year is the most recent one not in the
-//     future ("12月30日" on 2027-01-02 is 2026-12-30; "11月" in 2027-01 is
-//     2026-11). In ParseUntil, which names the end of an absence, it is the
-//     nearest one not in the past instead.
+//   - A date written without a year is the most recent one not in the future
+//     ("12月30日" on 2027-01-02 is 2026-12-30).
 //   - Weeks start on Monday. 上周六 is the Saturday of last week; 本周三/这周三 the
 //     Wednesday of this week (which may be after today: callers that need a
 //     past date check it); a bare 周三/星期三 the most recent Wednesday, today
@@ -38,8 +36,5 @@
 //     a date without a year lies in the past (write 下个月1号 or the year for
 //     a planned departure); the reason defaults to 其他 when none is
 //     recognised; words after the place (employer, 照顾孙子) go to Note.
-//   - ParseJustifiedAbsence: the end is required and may not be past; the
-//     reason is whatever remains besides the name and the end.
-//   - SplitName requires a separator after the name (space, colon or comma);
-//     SplitKnownName matches a name glued to the rest against a list.
+//   - SplitName requires a separator after the name (space, colon or comma).
 package parse

@@ -2,8 +2,6 @@ package parse
 
 import (
 	"strings"
-
-	"unicode/utf8"
 )
 
 // SplitName splits secretary command arguments into the member's name and
@@ -30,67 +28,8 @@ func normalizeName(s string) string {
 	return fixNameDots(strings.TrimSpace(Normalize(s)))
 }
 
-// SplitKnownName is SplitName for a name that may be glued to the rest
-// ("张三已阅"): the first word if it is one of names, else the longest of
-// names that args starts with. ok is false when none matches; rest is then
-// args without leading separators.
-func SplitKnownName(args string, names []string) (name, rest string, ok bool) {
-	first, after := SplitName(args)
-	s := strings.TrimLeftFunc(args, isRawSep)
-	best, bestLen := "", 0
-	for _, n := range names {
-		n = normalizeName(n)
-		if n == "" {
-			continue
-		}
-		if n == first {
-			return first, after, true
-		}
-		for _, dot := range nameDots {
-			written := strings.ReplaceAll(n, "·", dot)
-			if strings.HasPrefix(s, written) && len(written) > bestLen {
-				best, bestLen = n, len(written)
-			}
-			if !strings.Contains(n, "·") {
-				break
-			}
-		}
-	}
-	if best == "" {
-		return "", s, false
-	}
-	return best, strings.TrimRightFunc(strings.TrimLeftFunc(s[bestLen:], isRawSep), isBlank), true
-}
-
 // nameDots are the ways people type the '·' in a name.
 var nameDots = []string{"·", ".", "．", "•", "・", "･", "‧"}
-
-// IsName reports whether s looks like a person's name: 2–4 Chinese
-// characters, or Chinese parts joined by '·' (阿不都·热合曼).
-func IsName(s string) bool {
-	if !strings.Contains(s, "·") {
-		n := utf8.RuneCountInString(s)
-		return n >= 2 && n <= 4 && allHan(s)
-	}
-	if utf8.RuneCountInString(s) > 30 {
-		return false
-	}
-	for _, part := range strings.Split(s, "·") {
-		if part == "" || !allHan(part) {
-			return false
-		}
-	}
-	return true
-}
-
-func allHan(s string) bool {
-	for _, r := range s {
-		if !isHan(r) {
-			return false
-		}
-	}
-	return s != ""
-}
 
 // fixNameDots turns a '.' between two Chinese characters into '·'.
 func fixNameDots(s string) string {
