@@ -28,14 +28,6 @@ func JustifiedAbsenceCovers(member, day string) string {
 		` AND ja.starts_on <= ` + day + ` AND ja.until_on >= ` + day + `)`
 }
 
-// JustifiedAbsenceEnd is an SQL expression: the last day of the latest justified absence that
-// had begun by the day (NULL when none). Months without organizational life or dues are counted
-// from the day after it at the earliest: GREATEST(last_activity, <this> + 1).
-func JustifiedAbsenceEnd(member, day string) string {
-	return `(SELECT max(ja.until_on) FROM justified_absences ja WHERE ja.member_id = ` + member +
-		` AND ja.starts_on <= ` + day + `)`
-}
-
 // InsertJustifiedAbsence records a justified absence.
 func (s *Store) InsertJustifiedAbsence(ctx context.Context, a *JustifiedAbsence) error {
 	err := s.q.GetContext(ctx, a, `INSERT INTO justified_absences (member_id, reason, starts_on, until_on, recorded_by, inbound_id)

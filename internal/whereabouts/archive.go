@@ -5,32 +5,9 @@ import (
 	"fmt"
 	"time"
 
-	"liudong/internal/cert"
 	"liudong/internal/location"
 	"liudong/internal/store"
 )
-
-// Archive is what 查 张三 shows of a member's whereabouts: one short Chinese line each.
-type Archive struct {
-	Location    string // 最近位置：广东省深圳市南山区（省外），2026年11月20日报告，在深圳市已19天
-	Certificate string // 活动证：编号34150000001，…
-	OrgLife     string // 最近组织生活：2026年11月20日 主题党日（深圳南山区XX支部，待确认）
-}
-
-// ArchiveOf renders a member's archive lines as of now; home is the committee's region (see
-// Home). reviewMonths is config certificate.review_months.
-func ArchiveOf(ctx context.Context, st *store.Store, home location.Region, reviewMonths int, memberID int64, now time.Time) (Archive, error) {
-	var a Archive
-	var err error
-	if a.Location, err = LocationLine(ctx, st, home, memberID, now); err != nil {
-		return a, err
-	}
-	if a.Certificate, err = cert.Line(ctx, st, reviewMonths, memberID, now); err != nil {
-		return a, err
-	}
-	a.OrgLife, err = OrgLifeLine(ctx, st, memberID, now)
-	return a, err
-}
 
 // LocationLine is the member's last location update, 省内/省外, and how long at that place.
 func LocationLine(ctx context.Context, st *store.Store, home location.Region, memberID int64, now time.Time) (string, error) {
