@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -39,8 +40,10 @@ func BenchmarkSweep(b *testing.B) {
 	if v := os.Getenv("LIUDONG_BENCH_SIZES"); v != "" {
 		sizes = nil
 		for _, f := range strings.Split(v, ",") {
-			var n int
-			fmt.Sscan(f, &n)
+			n, err := strconv.Atoi(strings.TrimSpace(f))
+			if err != nil || n <= 0 {
+				b.Fatalf("LIUDONG_BENCH_SIZES: %q is not a number of members", f)
+			}
 			sizes = append(sizes, n)
 		}
 	}
