@@ -118,11 +118,6 @@ func (s *Service) missingReports(ctx context.Context, now time.Time, q store.Mis
 	})
 }
 
-// alreadySent is the set of recipients with this period's row of kind.
-func (s *Service) alreadySent(ctx context.Context, kind, period string) (map[string]bool, error) {
-	return s.st.RecipientsOf(ctx, kind, period)
-}
-
 // marked returns which of the (member, period) conditions already carry a mark of each kind.
 func (s *Service) marked(ctx context.Context, st *store.Store, kinds []string, pairs []store.AlertMark) (map[store.KindMark]bool, error) {
 	ms, err := st.AlertMarksAmong(ctx, kinds, pairs)

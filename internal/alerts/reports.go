@@ -61,7 +61,7 @@ func (s *Service) remindReports(ctx context.Context, now time.Time, p report.Per
 	if err != nil || len(missing) == 0 {
 		return err
 	}
-	sent, err := s.alreadySent(ctx, kind, p.Key)
+	sent, err := s.st.RecipientsOf(ctx, kind, p.Key)
 	if err != nil {
 		return err
 	}
