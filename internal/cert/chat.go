@@ -342,6 +342,9 @@ func (s *Service) registerInflow(c *bot.Context) error {
 	if err != nil {
 		return err
 	}
+	if m.Mobility == "流入" {
+		return s.registerHome(c, m, rest)
+	}
 	on, rest, err := s.dateArg(c, rest, inflowExample)
 	if err != nil {
 		return err
@@ -439,6 +442,9 @@ func (s *Service) show(c *bot.Context) error {
 		return err
 	}
 	today := s.today(c)
+	if me.Mobility == "流入" {
+		return s.showHome(c, me)
+	}
 	cert, err := s.st.LatestCertificate(c, me.ID)
 	if store.IsNotFound(err) {
 		c.Replyf("您还没有《流动党员活动证》。外出务工、经商或求学，组织关系暂不转移的，请联系%s书记办理（书记发送“发证 %s”即可登记）；领证后外出期间随身携带，到达流入地后交当地党组织登记。",
