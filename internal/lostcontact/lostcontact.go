@@ -129,10 +129,13 @@ func (s *Service) lost(ctx context.Context, now time.Time, scope []store.OrgUnit
 // Note lists what liudong knows of the member's contacts.
 func (s *Service) Note(l Lost) string {
 	var b strings.Builder
-	if l.LastKind == "建档" {
+	switch {
+	case l.LastKind == "建档":
 		fmt.Fprintf(&b, "自%s建档以来没有任何联系记录", date(l.Last))
-	} else {
+	case l.Months >= 1:
 		fmt.Fprintf(&b, "已%d个月没有联系，最后一次是%s%s", l.Months, date(l.Last), l.LastKind)
+	default:
+		fmt.Fprintf(&b, "最后一次联系是%s%s", date(l.Last), l.LastKind)
 	}
 	var parts []string
 	for _, k := range s.kinds(l.LastContact) {

@@ -102,9 +102,9 @@ func (l Letter) parts() [3]struct {
 	p[0].label = "第一联　存根（开具单位留存）"
 	p[0].title = "中国共产党党员组织关系介绍信（存根）"
 	p[0].lines = []string{
-		fmt.Sprintf("%s同志（%s，%d岁，%s）系中共%s，组织关系由%s%s转到%s。", l.Name, l.Gender, l.Age, l.Education, l.Status,
+		fmt.Sprintf("　　%s同志（%s，%d岁，%s）系中共%s，组织关系由%s%s转到%s。", l.Name, l.Gender, l.Age, l.Education, l.Status,
 			l.From, l.Branch, l.To),
-		strings.TrimSuffix(dues, "。") + "。有效期至" + date(l.ValidUntil) + "。",
+		"　　" + strings.TrimSuffix(dues, "。") + "。有效期至" + date(l.ValidUntil) + "。",
 		">" + date(l.IssuedOn),
 	}
 	if l.State != "" {
@@ -121,7 +121,7 @@ func (l Letter) parts() [3]struct {
 		">中共" + l.From + "（盖章）",
 		">" + date(l.IssuedOn),
 	}
-	p[1].small = "党员联系电话：" + phone + "　　党员原所在基层党委通讯地址：____________________　　联系电话：__________"
+	p[1].small = "党员联系电话：" + phone + "　　原基层党委通讯地址：__________________　　电话：__________"
 	p[2].label = "第三联　回执（由接收党组织填写后寄回）"
 	p[2].title = "中国共产党党员组织关系介绍信（回执）"
 	p[2].lines = []string{
@@ -203,7 +203,7 @@ func render(l Letter, fonts Fonts) (image.Image, Layout, error) {
 		dc.SetColor(red)
 		tw, _ := dc.MeasureString(p.title)
 		dc.DrawStringAnchored(p.title, pageW/2, y+titleSize/2, 0.5, 0.5)
-		lay.Titles[i] = image.Rect(int(pageW/2-tw/2)-2, int(y)-4, int(pageW/2+tw/2)+2, int(y+titleSize)+8)
+		lay.Titles[i] = image.Rect(int(pageW/2-tw/2)-4, int(y)-14, int(pageW/2+tw/2)+4, int(y+titleSize)+14)
 		y += titleSize + 24
 		dc.SetFontFace(faces[smallSize])
 		dc.SetColor(ink)
