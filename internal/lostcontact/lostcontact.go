@@ -297,9 +297,10 @@ func (s *Service) contacted(c *bot.Context) error {
 		switch {
 		case err == nil:
 			on, note = d, strings.TrimSpace(after)
+		case errors.Is(err, parse.ErrNoDate):
 		case errors.As(err, &pe):
 			return bot.Reject("%s。例如：已联系 %s 11月20日 电话联系，在深圳打工", strings.TrimRight(pe.Msg, "。"), m.Name)
-		case !errors.Is(err, parse.ErrNoDate):
+		default:
 			return err
 		}
 	}
