@@ -92,7 +92,9 @@ func (s *Service) linkLine(ctx context.Context, req archive.Request, side string
 type RelayProvider struct{ St *store.Store }
 
 // Title heads the section.
-func (RelayProvider) Title() string { return "请转告流出地党组织（近7天，其联系人未绑定本助手）" }
+func (RelayProvider) Title() string {
+	return "请转告流出地党组织（近7天，其联系人未绑定本助手）"
+}
 
 // Overdue lists the notices within scope.
 func (p RelayProvider) Overdue(ctx context.Context, now time.Time, scope []store.OrgUnit) ([]alerts.Item, error) {

@@ -31,9 +31,9 @@ type DuesPayment struct {
 	RecordedBy         string     `db:"recorded_by"`
 	RecordedByMemberID *int64     `db:"recorded_by_member_id"`
 	// RecordedByContact is the inflow organization's contact who recorded a payment collected there.
-	RecordedByContact *int64 `db:"recorded_by_contact"`
-	InboundID          *int64     `db:"inbound_id"`
-	CreatedAt          time.Time  `db:"created_at"`
+	RecordedByContact *int64    `db:"recorded_by_contact"`
+	InboundID         *int64    `db:"inbound_id"`
+	CreatedAt         time.Time `db:"created_at"`
 
 	// ReversedBy is the reversal cancelling this payment, if any (read only).
 	ReversedBy *int64 `db:"reversed_by"`

@@ -187,7 +187,9 @@ func (s *Service) detail(ctx context.Context) (func(int64) notify.Detail, error)
 type OutProvider struct{ S *Service }
 
 // Title heads the section.
-func (p OutProvider) Title() string { return "组织关系转出：介绍信将到期、已过期或回执逾期" }
+func (p OutProvider) Title() string {
+	return "组织关系转出：介绍信将到期、已过期或回执逾期"
+}
 
 // Overdue lists the letters within scope.
 func (p OutProvider) Overdue(ctx context.Context, now time.Time, scope []store.OrgUnit) ([]alerts.Item, error) {

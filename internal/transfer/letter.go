@@ -27,19 +27,19 @@ var ErrNoFont = errors.New("transfer: no CJK font for the letter")
 // by the issuing committee, the 介绍信 the member carries, the 回执 the receiving organization
 // returns.
 type Letter struct {
-	Number     string
-	From       string // the issuing committee: 示范镇党委
-	Branch     string // the member's branch
-	To         string // the receiving organization
-	Name       string
-	Gender     string
-	Age        int
-	Status     string // 正式党员 / 预备党员
-	Education  string
+	Number      string
+	From        string // the issuing committee: 示范镇党委
+	Branch      string // the member's branch
+	To          string // the receiving organization
+	Name        string
+	Gender      string
+	Age         int
+	Status      string // 正式党员 / 预备党员
+	Education   string
 	DuesThrough string // 2026年11月, or "" with nothing on record
-	Phone      string // the member's phone as it may be printed (masked in chat), or ""
-	IssuedOn   time.Time
-	ValidUntil time.Time
+	Phone       string // the member's phone as it may be printed (masked in chat), or ""
+	IssuedOn    time.Time
+	ValidUntil  time.Time
 	// State is the letter's fate since, printed on the 存根: "" while it waits for the receipt.
 	State string
 	Void  bool
