@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"liudong/bot"
+	"liudong/internal/contact"
 	"liudong/internal/member"
 	"liudong/internal/notify"
 	"liudong/internal/parse"
@@ -123,6 +124,7 @@ func (s *Service) issue(c *bot.Context) error {
 	}
 	var cert store.Certificate
 	var id int64
+	var contacts []int64
 	err = s.st.InTx(c, func(tx *store.Store) error {
 		var err error
 		if cert, err = s.newCertificate(c, tx, m, on, time.Time{}, nil); err != nil {
@@ -136,6 +138,13 @@ func (s *Service) issue(c *bot.Context) error {
 			cert.Number, cert.Issuer, FormatDate(on), s.validity(cert))
 		id, err = notify.Enqueue(c, tx, notify.Message{Kind: "certificate.issued", Period: fmt.Sprintf("certificate:%d", cert.ID),
 			MemberID: m.ID, Text: text})
+		if err != nil {
+			return err
+		}
+		// The inflow organization the member is registered with hears of it.
+		contacts, err = contact.TellInflow(c, tx, m.ID, "certificate.issued.contact", fmt.Sprintf("certificate:%d", cert.ID),
+			fmt.Sprintf("【活动证】在贵组织登记的流动党员%s已办理《流动党员活动证》：编号%s，发证机关%s，%s发证，%s。",
+				m.Name, cert.Number, cert.Issuer, FormatDate(on), s.validity(cert)))
 		return err
 	})
 	if err != nil {
@@ -144,6 +153,7 @@ func (s *Service) issue(c *bot.Context) error {
 	if id != 0 {
 		c.Notified(id)
 	}
+	c.Notified(contacts...)
 	var b strings.Builder
 	fmt.Fprintf(&b, "已为%s办理《流动党员活动证》：\n编号：%s\n发证机关：%s\n发证日期：%s\n有效期：%s\n下次年审：%s前\n已通知本人。",
 		memberRef(m), cert.Number, cert.Issuer, FormatDate(on), s.validity(cert), FormatDate(NextReview(cert, s.cfg.ReviewMonths)))

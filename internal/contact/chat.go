@@ -207,17 +207,21 @@ func (s *Service) invite(c *bot.Context, m store.Member, side, org, name, phone 
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "已登记%s的%s：%s。", s.memberRef(m), role, s.ContactLine(oc, true))
-	if bound {
-		fmt.Fprintf(&b, "\n%s已绑定本助手，已把%s的情况告诉他。他%s。他看不到其他党员的信息。", name, m.Name, can)
-		c.Reply(b.String())
-		return nil
-	}
+	// A code every time: one bound already may have changed his chat account (a WeChat
+	// re-login does not re-resolve contacts).
 	code, err := s.binding.IssueContactCode(c, oc.ID, fmt.Sprintf("member:%d", c.Identity.MemberID), c.Now())
 	if err != nil {
 		return err
 	}
+	until := code.ExpiresAt.In(s.loc).Format("2006年1月2日15:04")
+	if bound {
+		fmt.Fprintf(&b, "\n%s已绑定本助手，已把%s的情况告诉他。他%s。他看不到其他党员的信息。", name, m.Name, can)
+		fmt.Fprintf(&b, "\n如果他换了微信、收不到消息，请把新的绑定码告诉他：%s（有效期至%s），发送“绑定 %s”即可。", code.Code, until, code.Code)
+		c.Reply(b.String())
+		return nil
+	}
 	fmt.Fprintf(&b, "\n请把绑定码告诉%s：%s（有效期至%s，只能使用一次）。请其添加本助手为微信好友，私聊发送“绑定 %s”。",
-		name, code.Code, code.ExpiresAt.In(s.loc).Format("2006年1月2日15:04"), code.Code)
+		name, code.Code, until, code.Code)
 	fmt.Fprintf(&b, "\n绑定后，%s%s。他看不到其他党员的信息。", name, can)
 	c.Reply(b.String())
 	return nil

@@ -138,7 +138,11 @@ func TestInflowContact(t *testing.T) {
 	apptest.Expect(t, "empty assessment", h.Say("u-lisec", "表现 张三"), "请写上张三的现实表现")
 	apptest.Expect(t, "members cannot assess", h.Say("u-li", "表现 张三 好"), "仅限流入地党组织的联系人使用")
 
-	// The home branch's notices about his member reach him: the transfer, and the six-month rule.
+	// The home branch's notices about his member reach him: the certificate, the transfer, and
+	// the six-month rule.
+	markContact = len(h.Platform.SentTo("u-lisec"))
+	h.Say("u-wang", "发证 张三")
+	apptest.Expect(t, "certificate told", h.SentSince("u-lisec", markContact), "【活动证】", "张三", "编号")
 	markContact = len(h.Platform.SentTo("u-lisec"))
 	h.Say("u-wang", "转出 张三 深圳市南山区粤海街道党工委")
 	apptest.Expect(t, "transfer told", h.SentSince("u-lisec", markContact), "【组织关系转接】", "张三", "请协助其按时报到")
