@@ -9,6 +9,8 @@
 //   - 流入: members registered with mobility 流入 (their relationship lies elsewhere). No
 //     arrival date is recorded yet, so they are counted at any D.
 //   - 党员总数: the unit's members, 流入 members excluded.
+//   - Every count takes the members present at D: not transferred out by D (已转出 from the
+//     receipt's date), and, for a member received by transfer, received by D.
 //
 // The breakdowns (reason with gender, age at D, education, 省内/省外, away 3 months or more)
 // are of the 流出 members. 省内 compares a departure's province code with the committee's
