@@ -290,7 +290,10 @@ func (r *Router) routeGroup(c *Context) error {
 		return nil
 	case !c.Identity.Bound() && cmd.Audience != Anyone:
 		c.Outcome = "ignored"
-		if c.Msg.Mentioned {
+		switch {
+		case c.Msg.Mentioned && c.Identity.IsContact():
+			c.Replyf("“%s”请私聊我发送。", cmd.Name)
+		case c.Msg.Mentioned:
 			c.Reply("请先私聊我绑定党员身份。")
 		}
 		return nil

@@ -322,6 +322,20 @@ func TestTransferIn(t *testing.T) {
 	if ms, _ := h.Store.MembersByName(h.Ctx, "钱七", nil); len(ms) != 0 {
 		t.Errorf("cancelled transfer in created %v", ms)
 	}
+	// A secretary of two branches is asked which.
+	sec := h.Member("王书记")
+	second, err := h.Store.OrgUnitByID(h.Ctx, h.Member("孙二").BranchID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.Store.GrantRole(h.Ctx, sec.ID, second.ID, store.RoleSecretary); err != nil {
+		t.Fatal(err)
+	}
+	apptest.Expect(t, "which branch", h.Say("u-wang", "转入 孙七 来自 X党委 介绍信号 5 男 1980-01-01 高中"), "转入哪个党支部", "1. 第一党支部", "2. 第二党支部")
+	apptest.Expect(t, "branch chosen", h.Say("u-wang", "2"), "孙七（男，1980年1月1日生，高中）编入第二党支部")
+	if m := h.Member("孙七"); m.BranchName != "第二党支部" {
+		t.Errorf("孙七 in %s", m.BranchName)
+	}
 	// A member cannot receive members.
 	apptest.Expect(t, "member", h.Say("u-li", "转入 王五 来自 X党委 介绍信号 3"), "仅限党支部书记")
 }
