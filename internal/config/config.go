@@ -312,18 +312,27 @@ type Span struct {
 	Months, Days int
 }
 
-var spanPattern = regexp.MustCompile(`^(\d+)\s*(个月|月|months?|天|日|days?|d)?$`)
+var spanPattern = regexp.MustCompile(`^(\d+)\s*(个月|月|months?|mon|mo|m|天|日|days?|d|周|星期|weeks?|w|年|years?|y)?$`)
 
-// ParseSpan reads "3个月", "3 months", "90天", "90d" or a bare number of months.
+// ParseSpan reads "3个月", "3 months", "3m", "90天", "90d", "2周", "1年", a bare number of months,
+// or a Go duration of whole days ("2160h").
 func ParseSpan(s string) (Span, error) {
-	m := spanPattern.FindStringSubmatch(strings.ToLower(strings.TrimSpace(s)))
+	s = strings.ToLower(strings.TrimSpace(s))
+	m := spanPattern.FindStringSubmatch(s)
 	if m == nil {
+		if d, err := time.ParseDuration(s); err == nil && d > 0 && d%(24*time.Hour) == 0 {
+			return Span{Days: int(d / (24 * time.Hour))}, nil
+		}
 		return Span{}, fmt.Errorf("want a number of months or days, e.g. 3个月 or 90天, got %q", s)
 	}
 	n, _ := strconv.Atoi(m[1])
 	switch m[2] {
 	case "天", "日", "day", "days", "d":
 		return Span{Days: n}, nil
+	case "周", "星期", "week", "weeks", "w":
+		return Span{Days: 7 * n}, nil
+	case "年", "year", "years", "y":
+		return Span{Months: 12 * n}, nil
 	}
 	return Span{Months: n}, nil
 }

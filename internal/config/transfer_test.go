@@ -9,14 +9,15 @@ import (
 func TestParseSpan(t *testing.T) {
 	for in, want := range map[string]Span{
 		"3个月": {Months: 3}, "3 months": {Months: 3}, "1 month": {Months: 1}, "3": {Months: 3}, "90天": {Days: 90},
-		"90d": {Days: 90}, "90 days": {Days: 90}, " 2月 ": {Months: 2},
+		"90d": {Days: 90}, "90 days": {Days: 90}, " 2月 ": {Months: 2}, "3m": {Months: 3}, "3mo": {Months: 3},
+		"2周": {Days: 14}, "1年": {Months: 12}, "2160h": {Days: 90},
 	} {
 		got, err := ParseSpan(in)
 		if err != nil || got != want {
 			t.Errorf("%q: %+v %v", in, got, err)
 		}
 	}
-	for _, in := range []string{"", "three months", "3 weeks", "-3个月", "3h"} {
+	for _, in := range []string{"", "three months", "3 fortnights", "-3个月", "3h", "90m0s"} {
 		if _, err := ParseSpan(in); err == nil {
 			t.Errorf("%q accepted", in)
 		}
