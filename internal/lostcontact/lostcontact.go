@@ -109,12 +109,12 @@ func (s *Service) lost(ctx context.Context, now time.Time, scope []store.OrgUnit
 		all         bool
 	}{"lost contact", strings.Join(paths, ","), now.UnixNano(), scope == nil}
 	return schedule.Memo(ctx, key, func() ([]Lost, error) {
-		ls, err := s.st.LastContacts(ctx, now, s.loc.String(), scope, 0)
+		day := s.day(now)
+		line := minusMonths(day, s.months)
+		ls, err := s.st.LastContacts(ctx, store.LastContactQuery{Now: now, Zone: s.loc.String(), Scope: scope, SilentSince: line})
 		if err != nil {
 			return nil, err
 		}
-		day := s.day(now)
-		line := minusMonths(day, s.months)
 		var out []Lost
 		for _, l := range ls {
 			last, kind := s.last(l)
@@ -338,7 +338,7 @@ func (s *Service) contacted(c *bot.Context) error {
 // ArchiveSection is the 最近联系 line of 查: the last contact of each kind.
 func (s *Service) ArchiveSection() archive.Section {
 	return archive.Section{Name: "最近联系", Render: func(ctx context.Context, req archive.Request) (string, error) {
-		ls, err := s.st.LastContacts(ctx, req.Now, s.loc.String(), nil, req.Member.ID)
+		ls, err := s.st.LastContacts(ctx, store.LastContactQuery{Now: req.Now, Zone: s.loc.String(), MemberID: req.Member.ID})
 		if err != nil {
 			return "", err
 		}

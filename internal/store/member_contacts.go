@@ -44,20 +44,55 @@ type LastContact struct {
 	NoteOfLast string     `db:"last_note"`       // what 已联系 said last
 }
 
-// LastContacts lists, in one statement, the mobile members within scope (nil: everyone; or the
-// one member given) on the day of now — an open departure begun by then, or marked 流出 or 流入
-// — not transferred out, each with the last contact of each kind up to now (dates after it are
-// ignored, so a report for an earlier clock is reproducible). Ordered by member id.
-func (s *Store) LastContacts(ctx context.Context, now time.Time, zone string, scope []OrgUnit, memberID int64) ([]LastContact, error) {
-	args := []any{now, zone}
+// LastContactQuery selects the members LastContacts reads.
+type LastContactQuery struct {
+	// Now is the clock: the day is Now's date in Zone; contacts after Now are ignored (so a report
+	// for an earlier clock is reproducible).
+	Now  time.Time
+	Zone string
+	// Scope keeps the members of these org units' subtrees (nil: everyone); MemberID one member.
+	Scope    []OrgUnit
+	MemberID int64
+	// SilentSince, when set (a day), keeps only the members with no contact of any kind from that
+	// day on, known to liudong from before it: the lost-contact candidates, found by anti-joins
+	// before any member's history is read.
+	SilentSince time.Time
+}
+
+// LastContacts lists, in one statement, the mobile members q selects — an open departure begun
+// by the day, or marked 流出 or 流入 — not transferred out, each with the last contact of each
+// kind up to Now. Ordered by member id.
+func (s *Store) LastContacts(ctx context.Context, q LastContactQuery) ([]LastContact, error) {
+	args := []any{q.Now, q.Zone}
 	filter := ""
-	if scope != nil {
-		args = append(args, pathPatterns(scope))
-		filter = ` AND b.path LIKE ANY ($3::text[])`
+	if q.Scope != nil {
+		args = append(args, pathPatterns(q.Scope))
+		filter = fmt.Sprintf(` AND b.path LIKE ANY ($%d::text[])`, len(args))
 	}
-	if memberID != 0 {
-		args = append(args, memberID)
+	if q.MemberID != 0 {
+		args = append(args, q.MemberID)
 		filter += fmt.Sprintf(` AND m.id = $%d`, len(args))
+	}
+	if !q.SilentSince.IsZero() {
+		// A contact on or after the day (its date in the zone), and not after the clock.
+		args = append(args, q.SilentSince.Format(time.DateOnly))
+		n := len(args)
+		since := fmt.Sprintf(`($%d::date::timestamp AT TIME ZONE $2)`, n)
+		filter += fmt.Sprintf(`
+				  AND GREATEST((m.created_at AT TIME ZONE $2)::date, m.transferred_in_on) < $%[1]d::date
+				  AND NOT EXISTS (SELECT 1 FROM chat_identities x WHERE x.member_id = m.id AND x.last_seen_at >= %[2]s AND x.last_seen_at <= $1)
+				  AND NOT EXISTS (SELECT 1 FROM binding_codes x WHERE x.member_id = m.id AND x.used_at >= %[2]s AND x.used_at <= $1)
+				  AND NOT EXISTS (SELECT 1 FROM reports x WHERE x.member_id = m.id AND x.submitted_at >= %[2]s AND x.submitted_at <= $1)
+				  AND NOT EXISTS (SELECT 1 FROM locations x WHERE x.member_id = m.id AND x.source <> 'roster'
+					AND x.reported_at >= %[2]s AND x.reported_at <= $1)
+				  AND NOT EXISTS (SELECT 1 FROM org_life x WHERE x.member_id = m.id AND x.status <> 'rejected'
+					AND x.held_on >= $%[1]d::date AND x.held_on <= day.d)
+				  AND NOT EXISTS (SELECT 1 FROM dues_payments x WHERE x.member_id = m.id AND x.reverses IS NULL
+					AND x.paid_at >= %[2]s AND x.paid_at <= $1 AND NOT EXISTS (SELECT 1 FROM dues_payments v WHERE v.reverses = x.id))
+				  AND NOT EXISTS (SELECT 1 FROM member_contacts x WHERE x.member_id = m.id AND x.contacted_on >= $%[1]d::date
+					AND x.contacted_on <= day.d)
+				  AND NOT EXISTS (SELECT 1 FROM inflow_assessments x WHERE x.member_id = m.id AND x.recorded_at >= %[2]s
+					AND x.recorded_at <= $1)`, n, since)
 	}
 	var out []LastContact
 	err := s.heavyTx(ctx, func(tx *Store) error {
