@@ -199,7 +199,7 @@ func (s *Service) invite(c *bot.Context, m store.Member, side, org, name, phone 
 	}
 	c.Notified(ids...)
 	role := "流入地党组织"
-	can := "会收到%s的到达和活动证情况，可以确认%s在当地参加的组织生活、登记在当地收缴的党费、反馈%s的现实表现；他办理的每件事都会告诉您"
+	can := "会收到%s的到达和活动证情况，可以确认%s在当地参加的组织生活、登记在当地收缴的党费、反馈%s的现实表现；对方办理的每件事都会告诉您"
 	can = fmt.Sprintf(can, m.Name, m.Name, m.Name)
 	if side == store.ContactHome {
 		role = "流出地党组织"
@@ -215,14 +215,14 @@ func (s *Service) invite(c *bot.Context, m store.Member, side, org, name, phone 
 	}
 	until := code.ExpiresAt.In(s.loc).Format("2006年1月2日15:04")
 	if bound {
-		fmt.Fprintf(&b, "\n%s已绑定本助手，已把%s的情况告诉他。他%s。他看不到其他党员的信息。", name, m.Name, can)
-		fmt.Fprintf(&b, "\n如果他换了微信、收不到消息，请把新的绑定码告诉他：%s（有效期至%s），发送“绑定 %s”即可。", code.Code, until, code.Code)
+		fmt.Fprintf(&b, "\n%s已绑定本助手，已把%s的情况告诉对方。对方%s。对方看不到其他党员的信息。", name, m.Name, can)
+		fmt.Fprintf(&b, "\n如果对方换了微信、收不到消息，请把新的绑定码告诉对方：%s（有效期至%s），发送“绑定 %s”即可。", code.Code, until, code.Code)
 		c.Reply(b.String())
 		return nil
 	}
 	fmt.Fprintf(&b, "\n请把绑定码告诉%s：%s（有效期至%s，只能使用一次）。请其添加本助手为微信好友，私聊发送“绑定 %s”。",
 		name, code.Code, until, code.Code)
-	fmt.Fprintf(&b, "\n绑定后，%s%s。他看不到其他党员的信息。", name, can)
+	fmt.Fprintf(&b, "\n绑定后，%s%s。对方看不到其他党员的信息。", name, can)
 	c.Reply(b.String())
 	return nil
 }

@@ -65,7 +65,7 @@ func TestInflowContact(t *testing.T) {
 	h := setup(t)
 	reply := h.Say("u-wang", "邀请流入地 张三 深圳市南山区粤海街道党工委 李书记 13900001111")
 	apptest.Expect(t, "invitation", reply, "已登记张三（测试镇党委第一党支部）的流入地党组织", "深圳市南山区粤海街道党工委（李书记，电话139****1111）",
-		"请把绑定码告诉李书记", "他看不到其他党员的信息")
+		"请把绑定码告诉李书记", "看不到其他党员的信息")
 	apptest.Refuse(t, "invitation", reply, "13900001111")
 	apptest.Expect(t, "not away", h.Say("u-wang", "邀请流入地 王书记 深圳市南山区粤海街道党工委 李书记"), "不是流出党员")
 	apptest.Expect(t, "no contact", h.Say("u-wang", "邀请流入地 张三 深圳市南山区粤海街道党工委"), "请写上流入地党组织的全称和联系人")
