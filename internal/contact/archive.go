@@ -62,6 +62,11 @@ func (s *Service) ArchiveSections() []archive.Section {
 			a := as[0]
 			line := fmt.Sprintf("%s（%s%s，%s）：%s", halfYearLabel(a.Period), a.Org, a.Contact,
 				date(a.RecordedAt.In(s.loc)), a.Text)
+			if req.InGroup {
+				// Assessments are about a person: their text is for private chat.
+				line = fmt.Sprintf("%s已反馈（%s%s，%s；内容请私聊发送“查 %s”查看）", halfYearLabel(a.Period), a.Org, a.Contact,
+					date(a.RecordedAt.In(s.loc)), req.Member.Name)
+			}
 			if len(as) > 1 {
 				line += fmt.Sprintf("；共%d次反馈", len(as))
 			}

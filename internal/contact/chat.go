@@ -339,12 +339,9 @@ func (s *Service) assess(c *bot.Context) error {
 		if err := audit(c, tx, m.ID, "contact.assessment", map[string]any{"assessment": a.ID, "period": period}); err != nil {
 			return err
 		}
-		id, err := TellHome(c, tx, m, "contact.assessment", fmt.Sprintf("a%d", a.ID),
+		ids, err = TellSecretaries(c, tx, m, "contact.assessment", fmt.Sprintf("a%d", a.ID),
 			fmt.Sprintf("【流入地反馈】%s反馈%s（%s）的现实表现：%s\n已存入档案，发送“查 %s”可查看。",
 				contactRef(c.Identity), m.Name, halfYearLabel(period), text, m.Name))
-		if id != 0 {
-			ids = append(ids, id)
-		}
 		return err
 	})
 	if err != nil {

@@ -88,6 +88,26 @@ func TellHome(ctx context.Context, tx *store.Store, m store.Member, kind, period
 	return notify.Enqueue(ctx, tx, notify.Message{Kind: kind, Period: period, OrgUnitID: m.BranchID, Text: text})
 }
 
+// TellSecretaries tells the member's secretaries in private (what is about a person, such as an
+// assessment's text, is not for a group); it returns the outbox rows.
+func TellSecretaries(ctx context.Context, tx *store.Store, m store.Member, kind, period, text string) ([]int64, error) {
+	secs, err := tx.SecretariesOf(ctx, m.BranchID)
+	if err != nil {
+		return nil, err
+	}
+	var ids []int64
+	for _, sec := range secs {
+		id, err := notify.Enqueue(ctx, tx, notify.Message{Kind: kind, Period: period, MemberID: sec.ID, Text: text})
+		if err != nil {
+			return nil, err
+		}
+		if id != 0 {
+			ids = append(ids, id)
+		}
+	}
+	return ids, nil
+}
+
 // TellInflow tells the bound inflow contacts covering the member; it returns the outbox rows.
 func TellInflow(ctx context.Context, tx *store.Store, memberID int64, kind, period, text string) ([]int64, error) {
 	cs, err := tx.BoundContactsOf(ctx, []int64{memberID}, store.ContactInflow)

@@ -126,8 +126,9 @@ func (s *Service) lost(ctx context.Context, now time.Time, scope []store.OrgUnit
 	})
 }
 
-// Note lists what liudong knows of the member's contacts.
-func (s *Service) Note(l Lost) string {
+// Note lists what liudong knows of the member's contacts. The secretary's own words about the
+// last contact are for private chat only (withText).
+func (s *Service) Note(l Lost, withText bool) string {
 	var b strings.Builder
 	switch {
 	case l.LastKind == "建档":
@@ -146,7 +147,7 @@ func (s *Service) Note(l Lost) string {
 		parts = append(parts, k.name+date(*k.at))
 	}
 	fmt.Fprintf(&b, "（%s）", strings.Join(parts, "，"))
-	if l.NoteOfLast != "" {
+	if l.NoteOfLast != "" && withText {
 		fmt.Fprintf(&b, "；上次书记联系：%s", l.NoteOfLast)
 	}
 	return b.String()
@@ -198,7 +199,7 @@ func (s *Service) run(ctx context.Context, now time.Time) error {
 			continue
 		}
 		dues = append(dues, alerts.Due{OrgUnitID: l.BranchID, MemberID: l.MemberID, Period: pairs[i].Period,
-			Entry: notify.Entry{Name: l.Name, Note: s.Note(l)}})
+			Entry: notify.Entry{Name: l.Name, Note: s.Note(l, false)}})
 		msgs = append(msgs, notify.Message{Kind: "lostcontact.member", Period: pairs[i].Period, MemberID: l.MemberID, Scheduled: true,
 			Text: fmt.Sprintf("%s同志，您好！支部已经有一段时间没有收到您的消息了。请回复本消息报个平安，或发送“位置 所在地”“汇报”，也可以直接联系支部书记。", l.Name)})
 	}
@@ -268,7 +269,7 @@ func (p Provider) Overdue(ctx context.Context, now time.Time, scope []store.OrgU
 	ls, err := p.S.lost(ctx, now, scope)
 	items := make([]alerts.Item, len(ls))
 	for i, l := range ls {
-		items[i] = alerts.Item{OrgUnitID: l.BranchID, MemberID: l.MemberID, Entry: notify.Entry{Name: l.Name, Note: p.S.Note(l)}}
+		items[i] = alerts.Item{OrgUnitID: l.BranchID, MemberID: l.MemberID, Entry: notify.Entry{Name: l.Name, Note: p.S.Note(l, false)}}
 	}
 	return items, err
 }
@@ -348,7 +349,7 @@ func (s *Service) ArchiveSection() archive.Section {
 			}
 			last, kind := s.last(l)
 			lost := Lost{LastContact: l, Last: last, LastKind: kind, Months: monthsBetween(last, s.day(req.Now))}
-			note := s.Note(lost)
+			note := s.Note(lost, !req.InGroup)
 			if last.Before(minusMonths(s.day(req.Now), s.months)) {
 				note = "【失联】" + note
 			}
