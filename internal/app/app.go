@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strings"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
@@ -173,9 +174,13 @@ func (a *App) register() {
 		Handler: func(c *bot.Context) error {
 			text := r.HelpText(c.Identity)
 			if c.Identity.IsContact() {
-				covered, err := a.Contacts.Covered(c, c.Identity.Contact.ID)
+				covered, example, err := a.Contacts.Covered(c, c.Identity.Contact.ID)
 				if err != nil {
 					return err
+				}
+				if example != "" {
+					// His examples name one of his own members.
+					text = strings.ReplaceAll(text, "张三", example)
 				}
 				text += "\n" + covered
 			}

@@ -304,8 +304,12 @@ func (s *Service) welcome(c *bot.Context, oc store.OrgContact) error {
 	}
 	c.Notified(ids...)
 	if oc.Side == store.ContactInflow {
-		b.WriteString("\n\n您可以发送：\n· 确认活动 张三 — 确认其在贵组织参加的组织生活（不属实发送“驳回活动 张三 日期 原因”）\n" +
-			"· 收党费 张三 2026年12月 40 流入地收缴 — 登记在贵组织收缴的党费\n· 表现 张三 工作积极，按时参加组织生活 — 反馈其现实表现（每半年一次）\n")
+		name := "张三"
+		if len(ms) > 0 {
+			name = ms[0].Name
+		}
+		fmt.Fprintf(&b, "\n\n您可以发送：\n· 确认活动 %[1]s — 确认其在贵组织参加的组织生活（不属实发送“驳回活动 %[1]s 日期 原因”）\n"+
+			"· 收党费 %[1]s 2026年12月 40 流入地收缴 — 登记在贵组织收缴的党费\n· 表现 %[1]s 工作积极，按时参加组织生活 — 反馈其现实表现（每半年一次）\n", name)
 	} else {
 		b.WriteString("\n")
 	}

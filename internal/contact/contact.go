@@ -230,18 +230,19 @@ func age(birth, now time.Time) int {
 
 func date(t time.Time) string { return parse.FormatDate(t) }
 
-// Covered lists the members a contact covers, for his 帮助.
-func (s *Service) Covered(ctx context.Context, contactID int64) (string, error) {
+// Covered lists the members a contact covers, for his 帮助, and the name his examples should
+// use ("" when he covers nobody).
+func (s *Service) Covered(ctx context.Context, contactID int64) (text, example string, err error) {
 	ms, err := s.st.MembersOfContact(ctx, contactID)
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
 	if len(ms) == 0 {
-		return "目前没有登记由您联系的党员。", nil
+		return "目前没有登记由您联系的党员。", "", nil
 	}
 	names := make([]string, len(ms))
 	for i, m := range ms {
 		names[i] = s.memberRef(m)
 	}
-	return "由您联系的党员：" + strings.Join(names, "、"), nil
+	return "由您联系的党员：" + strings.Join(names, "、"), ms[0].Name, nil
 }

@@ -121,7 +121,7 @@ func (s *Service) issue(c *bot.Context) error {
 	}
 	fmt.Fprintf(&b, "存根已留存。回执应于%s前寄回，收到后发送“回执 %s”（可加日期）；未按时寄回的，每周提醒您。\n",
 		date(s.cfg.Receipt.After(today)), m.Name)
-	fmt.Fprintf(&b, "发送“介绍信 %s”可获取介绍信图片（存根、介绍信、回执三联）。已告知本人。", m.Name)
+	fmt.Fprintf(&b, "发送“介绍信 %s”可获取介绍信图片（存根、介绍信、回执三联）。%s", m.Name, s.toldWord(c, m))
 	if certErr == nil {
 		fmt.Fprintf(&b, "\n提示：%s持有《流动党员活动证》（编号%s），交回后请发送“收回 %s”。", m.Name, cert.Number, m.Name)
 	}
@@ -197,7 +197,8 @@ func (s *Service) cancel(c *bot.Context) error {
 		return err
 	}
 	c.Notified(ids...)
-	c.Replyf("已撤销%s的组织关系介绍信（编号%s，转往%s），原因：%s。存根保留并注明作废，编号不再使用。已告知本人。", memberRef(m), t.Number, t.Org, reason)
+	c.Replyf("已撤销%s的组织关系介绍信（编号%s，转往%s），原因：%s。存根保留并注明作废，编号不再使用。%s", memberRef(m), t.Number, t.Org, reason,
+		s.toldWord(c, m))
 	return nil
 }
 
@@ -258,8 +259,8 @@ func (s *Service) receipt(c *bot.Context) error {
 	c.Notified(ids...)
 	var b strings.Builder
 	fmt.Fprintf(&b, "已登记回执：%s的组织关系已于%s转入%s（介绍信编号%s）。\n", memberRef(m), date(on), t.Org, t.Number)
-	fmt.Fprintf(&b, "自%s起%s已转出：不再列入本支部的名单、提醒、党费和统计（此前日期的统计仍计入）；档案保留，可发送“查 %s”查看。已告知本人。",
-		date(on), m.Name, m.Name)
+	fmt.Fprintf(&b, "自%s起%s已转出：不再列入本支部的名单、提醒、党费和统计（此前日期的统计仍计入）；档案保留，可发送“查 %s”查看。%s",
+		date(on), m.Name, m.Name, s.toldWord(c, m))
 	if certErr == nil {
 		fmt.Fprintf(&b, "\n提示：其《流动党员活动证》（编号%s）尚未登记收回，请向本人收回。", cert.Number)
 	}
@@ -300,6 +301,15 @@ func (s *Service) letter(c *bot.Context) error {
 	c.Reply(caption)
 	c.ReplyImage(fmt.Sprintf("介绍信-%s.png", m.Name), png)
 	return nil
+}
+
+// toldWord says whether the member was told: only a member with a chat account bound on this bot
+// account can be.
+func (s *Service) toldWord(c *bot.Context, m store.Member) string {
+	if _, err := s.st.IdentityOfMember(c, c.Msg.Platform, c.Msg.Account, m.ID); err == nil {
+		return "已告知本人。"
+	}
+	return fmt.Sprintf("%s尚未绑定本助手，请当面或电话告知本人。", m.Name)
 }
 
 // statusWord says where a letter stands.

@@ -317,6 +317,8 @@ func TestTransferIn(t *testing.T) {
 	apptest.Expect(t, "inline", h.Say("u-wang", "转入 赵六 来自 安徽省合肥市蜀山区XX党委 介绍信号 皖〔2026〕9 女 1988-02-03 本科 13900001111"),
 		"赵六（女，1988年2月3日生，大学本科）编入第一党支部")
 	apptest.Expect(t, "twice on the roster", h.Say("u-wang", "转入 赵六 来自 X党委 介绍信号 1 女 1988-02-03 本科"), "已在第一党支部的名册中")
+	// A member who has not bound his chat account cannot be told by the bot: the secretary is.
+	apptest.Expect(t, "unbound member", h.Say("u-wang", "转出 赵六 浙江省杭州市西湖区XX街道党工委"), "赵六尚未绑定本助手，请当面或电话告知本人")
 	apptest.Expect(t, "cancel the questions", h.Say("u-wang", "转入 钱七 来自 X党委 介绍信号 2"), "性别")
 	apptest.Expect(t, "cancelled", h.Say("u-wang", "取消"), "已取消")
 	if ms, _ := h.Store.MembersByName(h.Ctx, "钱七", nil); len(ms) != 0 {
