@@ -21,7 +21,37 @@ type Identity struct {
 	// NeedsVerify is set when a platform could not re-resolve the chat account with certainty.
 	NeedsVerify bool
 	IdentityID  int64
+	// TransferredOut is set (the receipt's date, 2027年1月5日) for a member whose organizational
+	// relationship has been transferred out: no longer the branch's.
+	TransferredOut string
+	// Contact is set for the contact person of an organization outside the committee (not a
+	// member): he acts only for the members his organization covers.
+	Contact *ContactRef
 }
+
+// ContactRef names an organization contact and his role.
+type ContactRef struct {
+	ID   int64
+	Name string // 李书记
+	Org  string // 深圳市南山区粤海街道党工委
+	// Inflow: the contact of the organization where our outflow members are registered
+	// (流入地联系人); else of a 流入 member's home organization (流出地联系人).
+	Inflow bool
+}
+
+// Role names the contact's role: 流入地联系人 or 流出地联系人.
+func (c *ContactRef) Role() string {
+	if c.Inflow {
+		return "流入地联系人"
+	}
+	return "流出地联系人"
+}
+
+// IsContact reports whether the sender is an organization contact.
+func (i *Identity) IsContact() bool { return i != nil && i.Contact != nil }
+
+// IsInflowContact reports whether the sender is an inflow organization's contact (流入地联系人).
+func (i *Identity) IsInflowContact() bool { return i.IsContact() && i.Contact.Inflow }
 
 // OrgRef names an org unit.
 type OrgRef struct {

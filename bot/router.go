@@ -31,6 +31,9 @@ const (
 	Members
 	// Secretaries hold the secretary role of some org unit.
 	Secretaries
+	// InflowContacts are the contacts of inflow organizations (流入地联系人): not members; each
+	// acts for the members registered with his organization only.
+	InflowContacts
 )
 
 // Scope says where a command may be sent.
@@ -55,8 +58,13 @@ type Command struct {
 	Usage   string
 	Summary string
 	// Audit writes an audit row for every use (secretary commands).
-	Audit   bool
-	Handler Handler
+	Audit bool
+	// Contacts lets inflow contacts use a secretaries' command too, for the members they cover
+	// (确认活动, 收党费); member.Find keeps each actor within his own. ContactUsage is the
+	// example shown to contacts when it differs.
+	Contacts     bool
+	ContactUsage string
+	Handler      Handler
 }
 
 // Pattern is a free-form matcher tried on private messages from members that match no command
@@ -231,9 +239,19 @@ func (r *Router) route(c *Context) error {
 	if c.Cmd != nil {
 		return r.runCommand(c)
 	}
+	if id.IsContact() {
+		c.Outcome = "ignored"
+		c.Reply(r.HelpText(id))
+		return nil
+	}
 	if !id.Bound() {
 		c.Outcome = "ignored"
 		c.Reply(UnboundHint)
+		return nil
+	}
+	if id.TransferredOut != "" {
+		c.Outcome = "ignored"
+		c.Reply(transferredHint(id))
 		return nil
 	}
 	if c.Msg.Location == nil && !HasContent(c.Text) {
@@ -272,7 +290,10 @@ func (r *Router) routeGroup(c *Context) error {
 		return nil
 	case !c.Identity.Bound() && cmd.Audience != Anyone:
 		c.Outcome = "ignored"
-		if c.Msg.Mentioned {
+		switch {
+		case c.Msg.Mentioned && c.Identity.IsContact():
+			c.Replyf("“%s”请私聊我发送。", cmd.Name)
+		case c.Msg.Mentioned:
 			c.Reply("请先私聊我绑定党员身份。")
 		}
 		return nil
@@ -284,6 +305,20 @@ func (r *Router) runCommand(c *Context) error {
 	cmd := c.Cmd
 	if cmd.Scope == Group && !c.Msg.InGroup() {
 		return Reject("“%s”需要在群聊中发送。", cmd.Name)
+	}
+	if id := c.Identity; id.IsContact() {
+		switch {
+		case cmd.Audience == Anyone:
+		case id.Contact.Inflow && (cmd.Audience == InflowContacts || cmd.Contacts):
+		default:
+			return Reject("“%s”不是%s使用的命令。发送“帮助”查看您可以做什么。", cmd.Name, id.Contact.Role())
+		}
+		return cmd.Handler(c)
+	}
+	if id := c.Identity; id.Bound() && id.TransferredOut != "" && cmd.Audience != Anyone {
+		c.Outcome = "rejected"
+		c.Reply(transferredHint(id))
+		return nil
 	}
 	switch cmd.Audience {
 	case Members:
@@ -301,8 +336,16 @@ func (r *Router) runCommand(c *Context) error {
 		if !c.Identity.IsSecretary() {
 			return Reject("“%s”仅限党支部书记使用。", cmd.Name)
 		}
+	case InflowContacts:
+		return Reject("“%s”仅限流入地党组织的联系人使用。", cmd.Name)
 	}
 	return cmd.Handler(c)
+}
+
+// transferredHint answers a member whose organizational relationship has been transferred out.
+func transferredHint(id *Identity) string {
+	return fmt.Sprintf("%s同志，您的党员组织关系已于%s从%s转出，现由接收党组织管理，本助手不再为您办理支部事务。"+
+		"参加组织生活、交纳党费等请联系接收党组织；对原支部的记录有疑问，请联系%s书记。", id.Name, id.TransferredOut, id.BranchName, id.BranchName)
 }
 
 // UnboundHint explains binding to a sender the bot does not know.
@@ -314,6 +357,26 @@ const UnknownHint = "没有看懂这条消息。发送“帮助”查看我能�
 // HelpText lists what this sender can do, one example each.
 func (r *Router) HelpText(id *Identity) string {
 	var b strings.Builder
+	if id.IsContact() {
+		fmt.Fprintf(&b, "%s同志（%s，%s），您可以发送：\n", id.Contact.Name, id.Contact.Org, id.Contact.Role())
+		n := 0
+		for _, cmd := range r.commands {
+			if cmd.Usage == "" || !id.Contact.Inflow || (cmd.Audience != InflowContacts && !cmd.Contacts) {
+				continue
+			}
+			usage := cmd.Usage
+			if cmd.ContactUsage != "" {
+				usage = cmd.ContactUsage
+			}
+			fmt.Fprintf(&b, "· %s — %s\n", usage, cmd.Summary)
+			n++
+		}
+		if n == 0 {
+			b.WriteString("· 帮助 — 查看本说明\n本助手会把您联系的党员的有关通知发给您。\n")
+		}
+		b.WriteString("您只能查看和办理在贵组织登记的党员的事项；您办理的每件事都会告知其所在党支部书记。")
+		return b.String()
+	}
 	if !id.Bound() {
 		b.WriteString(UnboundHint)
 		return b.String()
@@ -329,6 +392,7 @@ func (r *Router) HelpText(id *Identity) string {
 			if id.IsSecretary() {
 				secretary = append(secretary, cmd)
 			}
+		case InflowContacts:
 		default:
 			member = append(member, cmd)
 		}

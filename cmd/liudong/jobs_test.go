@@ -35,7 +35,8 @@ func TestJobsCommand(t *testing.T) {
 	}
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	jobs := []string{"spring-festival  ", "inflow-registration  ", "transfer-prompt  ", "report-invite  ", "report-reminder  ",
-		"report-overdue  ", "six-month  ", "dues-notice  ", "certificate-review  ", "certificate-inspection  ", "weekly-digest  "}
+		"report-overdue  ", "six-month  ", "dues-notice  ", "certificate-review  ", "certificate-inspection  ", "weekly-digest  ",
+		"transfer-followup  ", "lost-contact  ", "inflow-assessment  "}
 	if len(lines) != len(jobs) {
 		t.Fatalf("jobs list: %q", out)
 	}

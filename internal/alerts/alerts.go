@@ -47,7 +47,7 @@ type Domains struct {
 func New(st *store.Store, groups *notify.Groups, cfg config.Config, log *slog.Logger, d Domains) *Service {
 	s := &Service{st: st, groups: groups, cfg: cfg.Schedule, reviewMonths: cfg.Certificate.ReviewMonths, loc: cfg.Location(),
 		log: log, reports: d.Reports, dues: d.Dues}
-	s.AddProvider(StayProvider{St: st, Loc: s.loc, Months: cfg.Schedule.Transfer.Months,
+	s.AddProvider(StayProvider{St: st, Loc: s.loc, Months: cfg.Schedule.Transfer.Months, ExcludeTransferring: true,
 		Label: fmt.Sprintf("外出满%d个月，应转接组织关系", cfg.Schedule.Transfer.Months)})
 	s.AddProvider(StayProvider{St: st, Loc: s.loc, Months: cfg.Schedule.InflowRegistration.Months, ExcludeRegistered: true,
 		Label: fmt.Sprintf("在外满%d个月，流入地未登记", cfg.Schedule.InflowRegistration.Months)})

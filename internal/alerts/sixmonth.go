@@ -167,6 +167,9 @@ func (s *Service) SixMonth(ctx context.Context, now time.Time) error {
 			Member: s.lapseMessage(l),
 		})
 	}
+	if err := s.tellInflowContacts(ctx, byLevel); err != nil {
+		return err
+	}
 	detail, err := s.Detail(ctx)
 	if err != nil {
 		return err
@@ -199,6 +202,29 @@ func (s *Service) SixMonth(ctx context.Context, now time.Time) error {
 		}
 	}
 	return nil
+}
+
+// tellInflowContacts tells the bound inflow contacts covering lapsed members (流入地联系人), once
+// per lapse and threshold: the home branch's notices about the member reach the organization
+// where he takes part.
+func (s *Service) tellInflowContacts(ctx context.Context, byLevel map[string][]notice) error {
+	var dues []Due
+	for lv, ns := range byLevel {
+		for _, n := range ns {
+			d := n.Due
+			d.Period += "#" + lv
+			dues = append(dues, d)
+		}
+	}
+	msgs, err := s.inflowContactNotices(ctx, dues, "sixmonth.contact", func(d Due) string {
+		return fmt.Sprintf("【六个月规定提醒】在贵组织登记的流动党员%s：%s。请督促其参加贵组织的组织生活、按时交纳党费；参加后可发送“确认活动 %s”确认，"+
+			"在当地收缴党费后可发送“收党费 %s 月份 金额 流入地收缴”登记。", d.Entry.Name, d.Entry.Note, d.Entry.Name, d.Entry.Name)
+	})
+	if err != nil {
+		return err
+	}
+	_, err = notify.EnqueueBatch(ctx, s.st, msgs)
+	return err
 }
 
 // lapseMessage is the member's reminder.

@@ -72,7 +72,9 @@ func (s *Service) InflowRegistration(ctx context.Context, now time.Time) error {
 
 // TransferPrompt prompts members who have stayed in one place for transfer.months to transfer
 // their organizational relationship (党员教育管理工作条例, 2019: away 6 months or more at a
-// fairly fixed place), and tells their secretary; once per member and stay.
+// fairly fixed place), and tells their secretary, with the 转出 command to send, and the inflow
+// contacts covering them; once per member and stay. Members with a letter out already are
+// being transferred: left out.
 func (s *Service) TransferPrompt(ctx context.Context, now time.Time) error {
 	const kind = "transfer.secretary"
 	months := s.cfg.Transfer.Months
@@ -86,7 +88,7 @@ func (s *Service) TransferPrompt(ctx context.Context, now time.Time) error {
 	for _, st := range stays {
 		// Stays the secretary has heard of are done: the members' prompts are enqueued first, so
 		// a run cut short between the two is completed by the next.
-		if !reached(st, day, months) || slices.Contains(st.Marked, kind) {
+		if !reached(st, day, months) || slices.Contains(st.Marked, kind) || st.Transferring {
 			continue
 		}
 		prompts = append(prompts, notify.Message{
@@ -101,18 +103,52 @@ func (s *Service) TransferPrompt(ctx context.Context, now time.Time) error {
 	if len(dues) == 0 {
 		return nil
 	}
-	if _, err := notify.EnqueueBatch(ctx, s.st, prompts); err != nil {
+	contacts, err := s.inflowContactNotices(ctx, dues, "transfer.contact", func(d Due) string {
+		return fmt.Sprintf("【组织关系转接】在贵组织登记的流动党员%s：%s。按照党员教育管理的规定，外出时间较长、地点相对固定的党员应当转接组织关系。"+
+			"其党支部将与本人联系办理，开具介绍信后请接收其组织关系。", d.Entry.Name, d.Entry.Note)
+	})
+	if err != nil {
+		return err
+	}
+	if _, err := notify.EnqueueBatch(ctx, s.st, append(prompts, contacts...)); err != nil {
 		return err
 	}
 	detail, err := s.Detail(ctx)
 	if err != nil {
 		return err
 	}
+	first := map[int64]string{}
+	for _, d := range dues {
+		if _, ok := first[d.OrgUnitID]; !ok {
+			first[d.OrgUnitID] = d.Entry.Name
+		}
+	}
 	_, err = EnqueueGrouped(ctx, s.st, kind, now, dues, func(unit int64, entries []notify.Entry) string {
-		return fmt.Sprintf("【组织关系转接提醒】%s\n已提醒本人与您联系，请协助办理组织关系转接。",
-			detail(unit).Section(fmt.Sprintf("以下党员在同一地方已满%d个月，应转接组织关系", months), entries))
+		return fmt.Sprintf("【组织关系转接提醒】%s\n已提醒本人与您联系，请协助办理组织关系转接。确定接收党组织后发送：转出 %s 接收党组织全称（例如：转出 %s 广东省深圳市南山区粤海街道党工委），将开具介绍信并告知本人。",
+			detail(unit).Section(fmt.Sprintf("以下党员在同一地方已满%d个月，应转接组织关系", months), entries), entries[0].Name, entries[0].Name)
 	})
 	return err
+}
+
+// inflowContactNotices are the messages to the bound inflow contacts covering the members of
+// dues (one per contact and condition), composed by text.
+func (s *Service) inflowContactNotices(ctx context.Context, dues []Due, kind string, text func(Due) string) ([]notify.Message, error) {
+	ids := make([]int64, len(dues))
+	for i, d := range dues {
+		ids[i] = d.MemberID
+	}
+	contacts, err := s.st.BoundContactsOf(ctx, ids, store.ContactInflow)
+	if err != nil {
+		return nil, err
+	}
+	var msgs []notify.Message
+	for _, d := range dues {
+		for _, c := range contacts[d.MemberID] {
+			msgs = append(msgs, notify.Message{Kind: kind, Period: fmt.Sprintf("m%d:%s", d.MemberID, d.Period), ContactID: c.ID,
+				Text: text(d), Scheduled: true})
+		}
+	}
+	return msgs, nil
 }
 
 // StayProvider lists members whose stay has reached Months (ExcludeRegistered: and who have
@@ -122,7 +158,9 @@ type StayProvider struct {
 	Loc               *time.Location
 	Months            int
 	ExcludeRegistered bool
-	Label             string
+	// ExcludeTransferring leaves out the members with a letter of transfer out already.
+	ExcludeTransferring bool
+	Label               string
 }
 
 // Title is the section's heading.
@@ -137,7 +175,7 @@ func (p StayProvider) Overdue(ctx context.Context, now time.Time, scope []store.
 	day := now.In(p.Loc)
 	var items []Item
 	for _, st := range stays {
-		if !reached(st, day, p.Months) || (p.ExcludeRegistered && st.Registered) {
+		if !reached(st, day, p.Months) || (p.ExcludeRegistered && st.Registered) || (p.ExcludeTransferring && st.Transferring) {
 			continue
 		}
 		items = append(items, Item{OrgUnitID: st.BranchID, MemberID: st.MemberID, Entry: notify.Entry{Name: st.Name, Note: stayNote(st, day)}})

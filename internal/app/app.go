@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strings"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
@@ -16,8 +17,10 @@ import (
 	"liudong/internal/archive"
 	"liudong/internal/cert"
 	"liudong/internal/config"
+	"liudong/internal/contact"
 	"liudong/internal/dues/collect"
 	"liudong/internal/location"
+	"liudong/internal/lostcontact"
 	"liudong/internal/member"
 	"liudong/internal/notify"
 	"liudong/internal/report"
@@ -27,6 +30,7 @@ import (
 	"liudong/internal/session"
 	"liudong/internal/stats"
 	"liudong/internal/store"
+	"liudong/internal/transfer"
 	"liudong/internal/whereabouts"
 )
 
@@ -56,6 +60,11 @@ type App struct {
 	Jobs   *schedule.Registry
 	Dues   *collect.Service
 	Stats  *stats.Service
+	// Transfers, Contacts and LostContact are the transfer of the organizational relationship,
+	// the organizations outside the committee taking part, and the art. 24 lost-contact rule.
+	Transfers   *transfer.Service
+	Contacts    *contact.Service
+	LostContact *lostcontact.Service
 }
 
 // Open connects to PostgreSQL and Redis and builds the app.
@@ -126,8 +135,29 @@ func New(cfg config.Config, log *slog.Logger, st *store.Store, rdb redis.Univers
 	}
 	a.Archive.Add(a.Whereabouts.ArchiveSections()...)
 	a.Archive.Add(a.Certificates.ArchiveSection())
+	a.wireTransfers()
 	a.register()
 	return a, nil
+}
+
+// wireTransfers builds the transfer, contact and lost-contact domains: their jobs, their
+// sections of the weekly digest and 逾期, and of 查.
+func (a *App) wireTransfers() {
+	a.Contacts = contact.New(a.Store, a.Box, a.Binding, a.Cfg)
+	a.Transfers = transfer.New(a.Store, a.Box, a.Dues, a.Stats, a.Cfg)
+	a.Transfers.Detail = a.Alerts.Detail
+	a.LostContact = lostcontact.New(a.Store, a.Cfg)
+	a.LostContact.Detail = a.Alerts.Detail
+	a.Jobs.Add(a.Transfers.Followup(a.Cfg.Schedule.TransferFollowup.Spec))
+	a.Jobs.Add(a.LostContact.Job())
+	a.Jobs.Add(a.Contacts.AssessmentJob(a.Cfg.Schedule.InflowAssessment.Spec))
+	a.Alerts.AddProvider(transfer.OutProvider{S: a.Transfers})
+	a.Alerts.AddProvider(transfer.InProvider{S: a.Transfers})
+	a.Alerts.AddProvider(lostcontact.Provider{S: a.LostContact})
+	a.Alerts.AddProvider(contact.RelayProvider{St: a.Store})
+	a.Archive.Add(a.Transfers.ArchiveSection())
+	a.Archive.Add(a.Contacts.ArchiveSections()...)
+	a.Archive.Add(a.LostContact.ArchiveSection())
 }
 
 // Close releases the connections.
@@ -142,7 +172,19 @@ func (a *App) register() {
 	r.Add(bot.Command{
 		Name: "帮助", Aliases: []string{"菜单", "help", "?"}, Audience: bot.Anyone, Scope: bot.Anywhere,
 		Handler: func(c *bot.Context) error {
-			c.Reply(r.HelpText(c.Identity))
+			text := r.HelpText(c.Identity)
+			if c.Identity.IsContact() {
+				covered, example, err := a.Contacts.Covered(c, c.Identity.Contact.ID)
+				if err != nil {
+					return err
+				}
+				if example != "" {
+					// His examples name one of his own members.
+					text = strings.ReplaceAll(text, "张三", example)
+				}
+				text += "\n" + covered
+			}
+			c.Reply(text)
 			return nil
 		},
 	})
@@ -155,6 +197,9 @@ func (a *App) register() {
 	a.Groups.Register(r)
 	collect.Register(r, a.Store, a.Dues)
 	stats.Register(r, a.Stats)
+	a.Transfers.Register(r)
+	a.Contacts.Register(r)
+	a.LostContact.Register(r)
 }
 
 // registerWhereabouts adds location updates, departures and returns, organizational life and

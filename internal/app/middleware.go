@@ -10,6 +10,7 @@ import (
 
 	"liudong/bot"
 	"liudong/internal/location"
+	"liudong/internal/parse"
 	"liudong/internal/store"
 )
 
@@ -47,7 +48,7 @@ func (a *App) persist(next bot.Handler) bot.Handler {
 				c.Outcome = "duplicate"
 				return nil
 			}
-			c.Identity = a.identity(c, ident, found)
+			c.Identity = a.identity(c, ident, found, m.At)
 		}
 		c.InboundID = row.ID
 		var err error
@@ -88,7 +89,7 @@ func (a *App) persist(next bot.Handler) bot.Handler {
 func (a *App) identify(next bot.Handler) bot.Handler {
 	return func(c *bot.Context) error {
 		if c.Identity == nil {
-			id, err := a.Identify(c, c.Msg.Platform, c.Msg.Account, c.Msg.From)
+			id, err := a.identifyAt(c, c.Msg.Platform, c.Msg.Account, c.Msg.From, c.Msg.At)
 			if err != nil {
 				return err
 			}
@@ -97,6 +98,17 @@ func (a *App) identify(next bot.Handler) bot.Handler {
 		id := c.Identity
 		if id.Bound() {
 			return next(c)
+		}
+		if !id.NeedsVerify {
+			// Not a member: perhaps an organization contact outside the committee.
+			contact, err := a.Contacts.Identify(c, c.Msg.Platform, c.Msg.Account, c.Msg.From, c.Msg.At)
+			if err != nil {
+				return err
+			}
+			if contact != nil {
+				id.Contact = contact
+				return next(c)
+			}
 		}
 		cands, err := a.Verifier.Candidates(c, c.Msg, id)
 		if err != nil {
@@ -116,6 +128,11 @@ func (a *App) identify(next bot.Handler) bot.Handler {
 
 // Identify returns who a chat handle is; an unbound handle gives an empty identity.
 func (a *App) Identify(ctx context.Context, platform, account, handle string) (*bot.Identity, error) {
+	return a.identifyAt(ctx, platform, account, handle, time.Now())
+}
+
+// identifyAt is Identify for a message received at the time given.
+func (a *App) identifyAt(ctx context.Context, platform, account, handle string, at time.Time) (*bot.Identity, error) {
 	ci, err := a.Store.IdentifyHandle(ctx, platform, account, handle)
 	if store.IsNotFound(err) {
 		return &bot.Identity{}, nil
@@ -123,12 +140,13 @@ func (a *App) Identify(ctx context.Context, platform, account, handle string) (*
 	if err != nil {
 		return nil, err
 	}
-	return a.identity(ctx, ci, true), nil
+	return a.identity(ctx, ci, true, at), nil
 }
 
 // identity turns a resolved binding into the router's Identity, and notes that the handle was
-// seen (at most once a minute).
-func (a *App) identity(ctx context.Context, ci store.Identified, found bool) *bot.Identity {
+// seen at the message's time (at most once a minute): the member's last message, which the
+// lost-contact rule reads.
+func (a *App) identity(ctx context.Context, ci store.Identified, found bool, at time.Time) *bot.Identity {
 	if !found {
 		return &bot.Identity{}
 	}
@@ -141,8 +159,11 @@ func (a *App) identity(ctx context.Context, ci store.Identified, found bool) *bo
 	for _, u := range ci.SecretaryOf {
 		id.SecretaryOf = append(id.SecretaryOf, bot.OrgRef{ID: u.ID, Name: u.Name, Path: u.Path})
 	}
-	if ci.LastSeenAt == nil || time.Since(*ci.LastSeenAt) > time.Minute {
-		if err := a.Store.TouchIdentity(ctx, ci.ID, time.Now()); err != nil {
+	if ci.TransferredOutOn != nil {
+		id.TransferredOut = parse.FormatDate(*ci.TransferredOutOn)
+	}
+	if ci.LastSeenAt == nil || at.Sub(*ci.LastSeenAt) > time.Minute {
+		if err := a.Store.TouchIdentity(ctx, ci.ID, at); err != nil {
 			a.Log.Warn("touch chat identity", "err", err)
 		}
 	}
@@ -153,7 +174,7 @@ func (a *App) identity(ctx context.Context, ci store.Identified, found bool) *bo
 func (a *App) audit(next bot.Handler) bot.Handler {
 	return func(c *bot.Context) error {
 		err := next(c)
-		if c.Cmd == nil || !c.Cmd.Audit || !c.Identity.Bound() || c.Route != c.Cmd.Name {
+		if c.Cmd == nil || !c.Cmd.Audit || !(c.Identity.Bound() || c.Identity.IsContact()) || c.Route != c.Cmd.Name {
 			return err
 		}
 		outcome := c.Outcome
@@ -164,16 +185,19 @@ func (a *App) audit(next bot.Handler) bot.Handler {
 				outcome = "rejected"
 			}
 		}
-		actor := c.Identity.MemberID
 		inbound := &c.InboundID
 		if c.InboundID == 0 {
 			inbound = nil
 		}
 		detail := map[string]any{"command": c.Cmd.Name, "args": c.Args, "outcome": outcome, "group": c.Msg.GroupName}
-		if aerr := a.Store.Audit(context.WithoutCancel(c), store.AuditEntry{
-			Actor: "member:" + strconv.FormatInt(actor, 10), ActorMemberID: &actor,
-			Action: "command:" + c.Cmd.Name, InboundID: inbound,
-		}, detail); aerr != nil {
+		entry := store.AuditEntry{Action: "command:" + c.Cmd.Name, InboundID: inbound}
+		if c.Identity.IsContact() {
+			entry.Actor = "contact:" + strconv.FormatInt(c.Identity.Contact.ID, 10)
+		} else {
+			actor := c.Identity.MemberID
+			entry.Actor, entry.ActorMemberID = "member:"+strconv.FormatInt(actor, 10), &actor
+		}
+		if aerr := a.Store.Audit(context.WithoutCancel(c), entry, detail); aerr != nil {
 			return errors.Join(err, fmt.Errorf("audit: %w", aerr))
 		}
 		return err

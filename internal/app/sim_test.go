@@ -64,7 +64,8 @@ func TestSimulatorRunsJobs(t *testing.T) {
 	var list struct{ Jobs []string }
 	getJSON(t, srv.URL+"/sim/api/jobs", &list)
 	if strings.Join(list.Jobs, ",") != "spring-festival,inflow-registration,transfer-prompt,report-invite,report-reminder,"+
-		"report-overdue,six-month,dues-notice,certificate-review,certificate-inspection,weekly-digest" {
+		"report-overdue,six-month,dues-notice,certificate-review,certificate-inspection,weekly-digest,"+
+		"transfer-followup,lost-contact,inflow-assessment" {
 		t.Fatalf("jobs: %v", list.Jobs)
 	}
 	// 23:30 would be quiet hours; 09:20 is not.

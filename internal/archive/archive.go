@@ -73,7 +73,8 @@ func Register(r *bot.Router, st *store.Store, a *Archive) {
 		Name: "查", Aliases: []string{"查档案"}, Audience: bot.Secretaries, Scope: bot.Anywhere, Audit: true,
 		Usage: "查 张三", Summary: "党员档案摘要：所在支部、流动状态、最近汇报等",
 		Handler: func(c *bot.Context) error {
-			m, _, err := member.Find(c, st, c.Identity, "查", c.Args)
+			// A member transferred out stays readable: the archive is kept.
+			m, _, err := member.FindArchived(c, st, c.Identity, "查", c.Args)
 			if err != nil {
 				return err
 			}

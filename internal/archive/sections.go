@@ -63,6 +63,9 @@ func age(birth, now time.Time) int {
 func Mobility(st *store.Store) Section {
 	return Section{Name: "流动状态", Render: func(ctx context.Context, req Request) (string, error) {
 		m := req.Member
+		if m.TransferredOutOn != nil {
+			return fmt.Sprintf("已转出——组织关系已于%s转至接收党组织（见“组织关系接转”），不再计入本支部", date(*m.TransferredOutOn)), nil
+		}
 		deps, err := st.DeparturesOf(ctx, m.ID)
 		if err != nil {
 			return "", err

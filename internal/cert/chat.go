@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"liudong/bot"
+	"liudong/internal/contact"
 	"liudong/internal/member"
 	"liudong/internal/notify"
 	"liudong/internal/parse"
@@ -123,6 +124,7 @@ func (s *Service) issue(c *bot.Context) error {
 	}
 	var cert store.Certificate
 	var id int64
+	var contacts []int64
 	err = s.st.InTx(c, func(tx *store.Store) error {
 		var err error
 		if cert, err = s.newCertificate(c, tx, m, on, time.Time{}, nil); err != nil {
@@ -136,6 +138,13 @@ func (s *Service) issue(c *bot.Context) error {
 			cert.Number, cert.Issuer, FormatDate(on), s.validity(cert))
 		id, err = notify.Enqueue(c, tx, notify.Message{Kind: "certificate.issued", Period: fmt.Sprintf("certificate:%d", cert.ID),
 			MemberID: m.ID, Text: text})
+		if err != nil {
+			return err
+		}
+		// The inflow organization the member is registered with hears of it.
+		contacts, err = contact.TellInflow(c, tx, m.ID, "certificate.issued.contact", fmt.Sprintf("certificate:%d", cert.ID),
+			fmt.Sprintf("【活动证】在贵组织登记的流动党员%s已办理《流动党员活动证》：编号%s，发证机关%s，%s发证，%s。",
+				m.Name, cert.Number, cert.Issuer, FormatDate(on), s.validity(cert)))
 		return err
 	})
 	if err != nil {
@@ -144,6 +153,7 @@ func (s *Service) issue(c *bot.Context) error {
 	if id != 0 {
 		c.Notified(id)
 	}
+	c.Notified(contacts...)
 	var b strings.Builder
 	fmt.Fprintf(&b, "已为%s办理《流动党员活动证》：\n编号：%s\n发证机关：%s\n发证日期：%s\n有效期：%s\n下次年审：%s前\n已通知本人。",
 		memberRef(m), cert.Number, cert.Issuer, FormatDate(on), s.validity(cert), FormatDate(NextReview(cert, s.cfg.ReviewMonths)))
@@ -342,6 +352,9 @@ func (s *Service) registerInflow(c *bot.Context) error {
 	if err != nil {
 		return err
 	}
+	if m.Mobility == "流入" {
+		return s.registerHome(c, m, rest)
+	}
 	on, rest, err := s.dateArg(c, rest, inflowExample)
 	if err != nil {
 		return err
@@ -439,6 +452,9 @@ func (s *Service) show(c *bot.Context) error {
 		return err
 	}
 	today := s.today(c)
+	if me.Mobility == "流入" {
+		return s.showHome(c, me)
+	}
 	cert, err := s.st.LatestCertificate(c, me.ID)
 	if store.IsNotFound(err) {
 		c.Replyf("您还没有《流动党员活动证》。外出务工、经商或求学，组织关系暂不转移的，请联系%s书记办理（书记发送“发证 %s”即可登记）；领证后外出期间随身携带，到达流入地后交当地党组织登记。",

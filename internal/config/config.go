@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -53,6 +54,7 @@ type Config struct {
 	Schedule        Schedule        `yaml:"schedule"`
 	Dues            Dues            `yaml:"dues"`
 	Stats           Stats           `yaml:"stats"`
+	Transfer        Transfer        `yaml:"transfer"`
 
 	loc *time.Location
 }
@@ -137,6 +139,18 @@ type Schedule struct {
 	DuesNotice            DuesNoticeJob     `yaml:"dues_notice"`
 	CertificateReview     CertificateJob    `yaml:"certificate_review"`
 	CertificateInspection CertificateJob    `yaml:"certificate_inspection"`
+
+	// Transfers, the inflow side and lost contact.
+	TransferFollowup Job            `yaml:"transfer_followup"`
+	LostContact      LostContactJob `yaml:"lost_contact"`
+	InflowAssessment Job            `yaml:"inflow_assessment"`
+}
+
+// LostContactJob lists the mobile members with no contact of any kind on record for Months
+// (党员教育管理工作条例 2019 art. 24: more than six months without contact).
+type LostContactJob struct {
+	Spec   string `yaml:"spec"`
+	Months int    `yaml:"months"`
 }
 
 // ReportReminderJob reminds the mobile members who have not reported, DaysBefore the end of
@@ -272,6 +286,77 @@ type Stats struct {
 	HomeProvince string `yaml:"home_province"`
 }
 
+// Transfer configures the transfer of the organizational relationship (组织关系接转,
+// 党员教育管理工作条例 2019 art. 25; the letter's format is 组通字〔2006〕45号).
+type Transfer struct {
+	// LetterValidity is how long a letter (介绍信) is valid: "3个月", "90天" (also "3 months",
+	// "90d"). The sender sets it; commonly up to 3 months.
+	LetterValidity string `yaml:"letter_validity"`
+	// LetterPrefix starts every letter number, prefix〔year〕sequence号; empty means committee.name.
+	LetterPrefix string `yaml:"letter_prefix"`
+	// ReceiptWithin is when the receipt (回执) is expected back, counted from the issue (the
+	// receiving committee returns it, commonly within a month); also the time we take to return
+	// ours for a member transferred in.
+	ReceiptWithin string `yaml:"receipt_within"`
+	// ExpiryWarningDays: the secretary (and the member) hear of a letter with no receipt this many
+	// days before it expires.
+	ExpiryWarningDays int `yaml:"expiry_warning_days"`
+
+	// Validity and Receipt are LetterValidity and ReceiptWithin, read by Validate.
+	Validity Span `yaml:"-"`
+	Receipt  Span `yaml:"-"`
+}
+
+// Span is a length of time in months or days, as the rules state them.
+type Span struct {
+	Months, Days int
+}
+
+var spanPattern = regexp.MustCompile(`^(\d+)\s*(个月|月|months?|mon|mo|m|天|日|days?|d|周|星期|weeks?|w|年|years?|y)?$`)
+
+// ParseSpan reads "3个月", "3 months", "3m", "90天", "90d", "2周", "1年", a bare number of months,
+// or a Go duration of whole days ("2160h").
+func ParseSpan(s string) (Span, error) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	m := spanPattern.FindStringSubmatch(s)
+	if m == nil {
+		if d, err := time.ParseDuration(s); err == nil && d > 0 && d%(24*time.Hour) == 0 {
+			return Span{Days: int(d / (24 * time.Hour))}, nil
+		}
+		return Span{}, fmt.Errorf("want a number of months or days, e.g. 3个月 or 90天, got %q", s)
+	}
+	n, _ := strconv.Atoi(m[1])
+	switch m[2] {
+	case "天", "日", "day", "days", "d":
+		return Span{Days: n}, nil
+	case "周", "星期", "week", "weeks", "w":
+		return Span{Days: 7 * n}, nil
+	case "年", "year", "years", "y":
+		return Span{Months: 12 * n}, nil
+	}
+	return Span{Months: n}, nil
+}
+
+// After is the date span after the calendar date t: months clamp to the month's last day
+// (1月31日 + 1个月 = 2月28日), as PostgreSQL's date arithmetic does.
+func (s Span) After(t time.Time) time.Time {
+	y, mo, d := t.Date()
+	first := time.Date(y, mo+time.Month(s.Months), 1, 0, 0, 0, 0, t.Location())
+	last := first.AddDate(0, 1, -1).Day()
+	return time.Date(first.Year(), first.Month(), min(d, last), 0, 0, 0, 0, t.Location()).AddDate(0, 0, s.Days)
+}
+
+// String writes the span as the replies say it: 3个月, 90天.
+func (s Span) String() string {
+	switch {
+	case s.Months > 0 && s.Days > 0:
+		return fmt.Sprintf("%d个月%d天", s.Months, s.Days)
+	case s.Days > 0:
+		return fmt.Sprintf("%d天", s.Days)
+	}
+	return fmt.Sprintf("%d个月", s.Months)
+}
+
 // Default returns the configuration used when a key is not set anywhere.
 func Default() Config {
 	return Config{
@@ -318,7 +403,16 @@ func Default() Config {
 			// The 活动证 is reviewed yearly (年审) and handed back for inspection (查验) on return.
 			CertificateReview:     CertificateJob{Spec: "0 9 * * *", Days: 30},
 			CertificateInspection: CertificateJob{Spec: "0 9 * * *", Days: 14},
+			// Letters about to expire, receipts not back: the secretaries hear daily, once each.
+			TransferFollowup: Job{Spec: "0 9 * * *"},
+			// 党员教育管理工作条例 (2019) art. 24: more than six months without contact.
+			LostContact: LostContactJob{Spec: "0 9 * * *", Months: 6},
+			// The inflow organization's assessment, asked for in each half-year's last month.
+			InflowAssessment: Job{Spec: "0 9 * * *"},
 		},
+		// 组通字〔2006〕45号: validity set by the sender, commonly up to 3 months; the 回执
+		// returned within a month.
+		Transfer: Transfer{LetterValidity: "3个月", ReceiptWithin: "1个月", ExpiryWarningDays: 7},
 	}
 }
 
@@ -529,6 +623,9 @@ func (c *Config) Validate() error {
 		{"schedule.dues_notice.spec", c.Schedule.DuesNotice.Spec},
 		{"schedule.certificate_review.spec", c.Schedule.CertificateReview.Spec},
 		{"schedule.certificate_inspection.spec", c.Schedule.CertificateInspection.Spec},
+		{"schedule.transfer_followup.spec", c.Schedule.TransferFollowup.Spec},
+		{"schedule.lost_contact.spec", c.Schedule.LostContact.Spec},
+		{"schedule.inflow_assessment.spec", c.Schedule.InflowAssessment.Spec},
 	} {
 		if _, err := cron.ParseStandard(j.spec); err != nil {
 			bad(j.key, "want a cron spec such as \"0 9 * * *\" (minute hour day month weekday): %v", err)
@@ -546,6 +643,8 @@ func (c *Config) Validate() error {
 		{"schedule.dues_notice.secretary_months", c.Schedule.DuesNotice.SecretaryMonths, 1, 24},
 		{"schedule.certificate_review.days", c.Schedule.CertificateReview.Days, 0, 180},
 		{"schedule.certificate_inspection.days", c.Schedule.CertificateInspection.Days, 1, 180},
+		{"schedule.lost_contact.months", c.Schedule.LostContact.Months, 1, 36},
+		{"transfer.expiry_warning_days", c.Transfer.ExpiryWarningDays, 1, 60},
 	} {
 		if r.v < r.min || r.v > r.max {
 			bad(r.key, "want between %d and %d, got %d", r.min, r.max, r.v)
@@ -585,6 +684,23 @@ func (c *Config) Validate() error {
 		if st, err := os.Stat(f); err != nil || st.IsDir() {
 			bad("stats.font", "no font file at %q (install fonts-wqy-microhei, or leave empty to search, or none)", f)
 		}
+	}
+	if sp, err := ParseSpan(c.Transfer.LetterValidity); err != nil {
+		bad("transfer.letter_validity", "%v", err)
+	} else if sp.Months*31+sp.Days < 1 || sp.Months*31+sp.Days > 366 {
+		bad("transfer.letter_validity", "want between 1天 and 12个月, got %q", c.Transfer.LetterValidity)
+	} else {
+		c.Transfer.Validity = sp
+	}
+	if sp, err := ParseSpan(c.Transfer.ReceiptWithin); err != nil {
+		bad("transfer.receipt_within", "%v", err)
+	} else if sp.Months*31+sp.Days < 1 || sp.Months*31+sp.Days > 186 {
+		bad("transfer.receipt_within", "want between 1天 and 6个月, got %q", c.Transfer.ReceiptWithin)
+	} else {
+		c.Transfer.Receipt = sp
+	}
+	if len(c.Transfer.LetterPrefix) > 60 || strings.ContainsAny(c.Transfer.LetterPrefix, "\n\t") {
+		bad("transfer.letter_prefix", "at most 60 bytes on one line, got %q", c.Transfer.LetterPrefix)
 	}
 	if h := c.Stats.HomeProvince; h != "" && !isProvinceCode(h) {
 		bad("stats.home_province", "want a GB/T 2260 province code such as 34 or 340000, got %q", h)

@@ -25,6 +25,8 @@ type Binding struct {
 	rdb    redis.UniversalClient
 	prefix string
 	cfg    config.Binding
+	// Welcome answers a contact who has just bound (set while wiring the app).
+	Welcome ContactWelcome
 }
 
 // NewBinding makes the binding service.
@@ -40,6 +42,15 @@ type IssuedCode struct {
 
 // IssueCode draws a new 6-digit code for the member, replacing any earlier live one.
 func (b *Binding) IssueCode(ctx context.Context, memberID int64, issuedBy string, now time.Time) (IssuedCode, error) {
+	return b.issue(ctx, store.BindingCode{MemberID: memberID}, issuedBy, now)
+}
+
+// IssueContactCode draws a new code for an organization contact outside the committee.
+func (b *Binding) IssueContactCode(ctx context.Context, contactID int64, issuedBy string, now time.Time) (IssuedCode, error) {
+	return b.issue(ctx, store.BindingCode{ContactID: &contactID}, issuedBy, now)
+}
+
+func (b *Binding) issue(ctx context.Context, target store.BindingCode, issuedBy string, now time.Time) (IssuedCode, error) {
 	for range 20 {
 		n, err := rand.Int(rand.Reader, big.NewInt(1_000_000))
 		if err != nil {
@@ -47,7 +58,8 @@ func (b *Binding) IssueCode(ctx context.Context, memberID int64, issuedBy string
 		}
 		code := fmt.Sprintf("%06d", n.Int64())
 		c := &store.BindingCode{
-			MemberID:  memberID,
+			MemberID:  target.MemberID,
+			ContactID: target.ContactID,
 			CodeHash:  b.hash(code),
 			IssuedBy:  issuedBy,
 			ExpiresAt: now.Add(b.cfg.CodeTTL),
@@ -79,9 +91,10 @@ type BindError struct{ Text string }
 
 func (e *BindError) Error() string { return e.Text }
 
-// Bound is the result of a successful binding.
+// Bound is the result of a successful binding: a member's, or a contact's (Contact set).
 type Bound struct {
-	Member store.Member
+	Member  store.Member
+	Contact *store.OrgContact
 	// Rebound is set when the member had another chat account bound on this bot account.
 	Rebound bool
 }
@@ -126,6 +139,14 @@ func (b *Binding) Bind(ctx context.Context, h Handle, code string, now time.Time
 	case !c.ExpiresAt.After(now):
 		return fail(fmt.Sprintf("这个绑定码已于%s过期，请向书记索取新的绑定码。", c.ExpiresAt.In(now.Location()).Format("1月2日15:04")))
 	}
+	if c.ContactID != nil {
+		return b.bindContact(ctx, h, c, now, failKey)
+	}
+	if contact, err := b.st.ContactByHandle(ctx, h.Platform, h.Account, h.Handle); err == nil {
+		return Bound{}, &BindError{Text: fmt.Sprintf("这个微信已经绑定为%s的联系人，不能再绑定党员身份。如有错误，请联系书记处理。", contact.Contact.Org)}
+	} else if !store.IsNotFound(err) {
+		return Bound{}, err
+	}
 	existing, err := b.st.IdentityByHandle(ctx, h.Platform, h.Account, h.Handle)
 	if err == nil && existing.MemberID != c.MemberID {
 		other, err := b.st.MemberByID(ctx, existing.MemberID)
@@ -164,6 +185,49 @@ func (b *Binding) Bind(ctx context.Context, h Handle, code string, now time.Time
 		}
 		m, err := tx.MemberByID(ctx, c.MemberID)
 		res.Member = m
+		return err
+	})
+	if err != nil {
+		return Bound{}, err
+	}
+	b.rdb.Del(ctx, failKey)
+	return res, nil
+}
+
+// bindContact binds the chat account to the organization contact the code was issued for.
+func (b *Binding) bindContact(ctx context.Context, h Handle, c store.BindingCode, now time.Time, failKey string) (Bound, error) {
+	if existing, err := b.st.IdentityByHandle(ctx, h.Platform, h.Account, h.Handle); err == nil {
+		other, err := b.st.MemberByID(ctx, existing.MemberID)
+		if err != nil {
+			return Bound{}, err
+		}
+		return Bound{}, &BindError{Text: fmt.Sprintf("这个微信已经绑定了党员%s，不能再绑定为联系人。请用另一个微信绑定，或联系书记处理。", other.Name)}
+	} else if !store.IsNotFound(err) {
+		return Bound{}, err
+	}
+	var res Bound
+	err := b.st.InTx(ctx, func(tx *store.Store) error {
+		ok, err := tx.UseBindingCode(ctx, c.ID, h.key(), now)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return &BindError{Text: "这个绑定码刚刚已被使用或作废，请向书记索取新的绑定码。"}
+		}
+		ci := &store.ContactIdentity{ContactID: *c.ContactID, Platform: h.Platform, Account: h.Account, Handle: h.Handle,
+			Nickname: h.Nickname, AvatarID: h.AvatarID, Remark: h.Remark}
+		if err := tx.BindContactIdentity(ctx, ci); err != nil {
+			if errors.Is(err, store.ErrConflict) {
+				return &BindError{Text: "这个微信已经绑定为其他联系人，不能重复绑定。如有错误，请联系书记处理。"}
+			}
+			return err
+		}
+		if err := tx.Audit(ctx, store.AuditEntry{Actor: "contact:" + strconv.FormatInt(*c.ContactID, 10), Action: "contact.bind"},
+			map[string]any{"platform": h.Platform, "account": h.Account, "nickname": h.Nickname, "code_id": c.ID, "contact": *c.ContactID}); err != nil {
+			return err
+		}
+		oc, err := tx.OrgContactByID(ctx, *c.ContactID)
+		res.Contact = &oc
 		return err
 	})
 	if err != nil {

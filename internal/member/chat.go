@@ -43,11 +43,26 @@ func bind(c *bot.Context, b *Binding) error {
 	if err != nil {
 		return err
 	}
+	if res.Contact != nil {
+		return b.welcomeContact(c, *res.Contact)
+	}
 	text := fmt.Sprintf("绑定成功！%s同志，您的身份已确认为%s党员。", res.Member.Name, res.Member.BranchName)
 	if res.Rebound {
 		text += "原来绑定的微信已解除。"
 	}
 	c.Reply(text + "发送“帮助”查看我能为您做什么。")
+	return nil
+}
+
+// ContactWelcome tells a contact who has just bound what he covers and can do; set by the
+// contact domain (nil: a short confirmation).
+type ContactWelcome func(c *bot.Context, contact store.OrgContact) error
+
+func (b *Binding) welcomeContact(c *bot.Context, contact store.OrgContact) error {
+	if b.Welcome != nil {
+		return b.Welcome(c, contact)
+	}
+	c.Replyf("绑定成功！%s同志，您已作为%s的联系人与本助手绑定。", contact.Name, contact.Org)
 	return nil
 }
 

@@ -32,14 +32,33 @@ func SplitName(args string) (name, branch, rest string) {
 	return name, branch, rest
 }
 
-// Find resolves the member a secretary's command names, within the secretary's org units.
-// command is used in the examples of the replies ("查").
+// Find resolves the member a command names, within what the sender covers: a secretary's org
+// units, or, for an organization contact, the members registered with his organization. A name
+// out of reach gets the same answer as an unknown one. Members transferred out (已转出) are no
+// longer the branch's: named alone, they get an answer saying so. command is used in the
+// examples of the replies ("查").
 func Find(ctx context.Context, st *store.Store, id *bot.Identity, command, args string) (store.Member, string, error) {
+	return find(ctx, st, id, command, args, false)
+}
+
+// FindArchived is Find that also finds members transferred out, whose archive is kept (查, the
+// letter of their transfer).
+func FindArchived(ctx context.Context, st *store.Store, id *bot.Identity, command, args string) (store.Member, string, error) {
+	return find(ctx, st, id, command, args, true)
+}
+
+func find(ctx context.Context, st *store.Store, id *bot.Identity, command, args string, archived bool) (store.Member, string, error) {
 	name, branch, rest := SplitName(args)
 	if name == "" {
 		return store.Member{}, "", bot.Reject("请写上党员姓名，例如：%s 张三", command)
 	}
-	found, err := st.MembersByName(ctx, name, Scope(id))
+	var found []store.Member
+	var err error
+	if id.IsContact() {
+		found, err = st.MembersByNameForContact(ctx, name, id.Contact.ID)
+	} else {
+		found, err = st.MembersByName(ctx, name, Scope(id))
+	}
 	if err != nil {
 		return store.Member{}, "", err
 	}
@@ -52,17 +71,41 @@ func Find(ctx context.Context, st *store.Store, id *bot.Identity, command, args 
 		}
 		found = inBranch
 	}
+	var gone []store.Member
+	if !archived {
+		current := found[:0:0]
+		for _, m := range found {
+			if m.TransferredOutOn != nil {
+				gone = append(gone, m)
+			} else {
+				current = append(current, m)
+			}
+		}
+		found = current
+	}
 	switch len(found) {
 	case 0:
+		if len(gone) > 0 {
+			m := gone[0]
+			return store.Member{}, "", bot.Reject("%s（%s）的组织关系已于%s转出，不再由本支部管理，无法办理“%s”。档案仍保留，可发送“查 %s”查看。",
+				m.Name, m.BranchName, parse.FormatDate(*m.TransferredOutOn), command, m.Name)
+		}
 		if branch != "" {
 			return store.Member{}, "", bot.Reject("在%s中没有找到党员“%s”。", branch, name)
+		}
+		if id.IsContact() {
+			return store.Member{}, "", bot.Reject("在您联系的党员中没有找到“%s”，请检查姓名。", name)
 		}
 		return store.Member{}, "", bot.Reject("在您管理的党组织中没有找到党员“%s”，请检查姓名。", name)
 	case 1:
 		return found[0], rest, nil
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "您管理的党组织中有%d位“%s”：", len(found), name)
+	if id.IsContact() {
+		fmt.Fprintf(&b, "您联系的党员中有%d位“%s”：", len(found), name)
+	} else {
+		fmt.Fprintf(&b, "您管理的党组织中有%d位“%s”：", len(found), name)
+	}
 	for i, m := range found {
 		if i > 0 {
 			b.WriteString("；")

@@ -11,12 +11,14 @@ import (
 	"liudong/internal/store"
 )
 
-// Message is a notification to enqueue. Exactly one of MemberID and OrgUnitID is set.
+// Message is a notification to enqueue. Exactly one of MemberID, OrgUnitID and ContactID (an
+// organization contact outside the committee) is set.
 type Message struct {
 	Kind      string // e.g. "report.reminder", "departure.secretary"
 	Period    string // what makes it unique for the recipient: "2026Q4", "2026-11", an event id
 	MemberID  int64
 	OrgUnitID int64
+	ContactID int64
 	Text      string
 	Image     []byte
 	// Scheduled messages wait out quiet hours; event notifications (a member just reported a
@@ -25,17 +27,26 @@ type Message struct {
 	NotBefore time.Time
 }
 
-// Recipient is the outbox key's recipient: "member:ID" or "org:ID".
+// Recipient is the outbox key's recipient: "member:ID", "org:ID" or "contact:ID".
 func (m Message) Recipient() string {
-	if m.MemberID != 0 {
+	switch {
+	case m.MemberID != 0:
 		return fmt.Sprintf("member:%d", m.MemberID)
+	case m.ContactID != 0:
+		return fmt.Sprintf("contact:%d", m.ContactID)
 	}
 	return fmt.Sprintf("org:%d", m.OrgUnitID)
 }
 
 func (m Message) row() (*store.Notification, error) {
-	if (m.MemberID == 0) == (m.OrgUnitID == 0) {
-		return nil, fmt.Errorf("notify: %s: want exactly one of member and org unit", m.Kind)
+	set := 0
+	for _, id := range []int64{m.MemberID, m.OrgUnitID, m.ContactID} {
+		if id != 0 {
+			set++
+		}
+	}
+	if set != 1 {
+		return nil, fmt.Errorf("notify: %s: want exactly one of member, org unit and contact", m.Kind)
 	}
 	if m.Kind == "" || m.Period == "" {
 		return nil, fmt.Errorf("notify: kind and period are required")
@@ -49,9 +60,12 @@ func (m Message) row() (*store.Notification, error) {
 		QuietHours: m.Scheduled,
 		NotBefore:  m.NotBefore,
 	}
-	if m.MemberID != 0 {
+	switch {
+	case m.MemberID != 0:
 		n.MemberID = &m.MemberID
-	} else {
+	case m.ContactID != 0:
+		n.ContactID = &m.ContactID
+	default:
 		n.OrgUnitID = &m.OrgUnitID
 	}
 	if n.NotBefore.IsZero() {

@@ -34,11 +34,21 @@ type StoreResolver struct {
 	Account  string
 }
 
-// Resolve sends a member's row to their private chat, and an org unit's row to its alerts group
-// or, with none, to its secretaries' private chats.
+// Resolve sends a member's row to their private chat, an org unit's row to its alerts group
+// or, with none, to its secretaries' private chats, and a contact's row to the contact's.
 func (r StoreResolver) Resolve(ctx context.Context, n store.Notification) ([]Target, error) {
 	var members []int64
 	switch {
+	case n.ContactID != nil:
+		ci, err := r.Store.ContactIdentityOn(ctx, r.Platform, r.Account, *n.ContactID)
+		if store.IsNotFound(err) {
+			return nil, fmt.Errorf("%w (%s)", ErrNoRecipient, n.Recipient)
+		}
+		if err != nil {
+			return nil, err
+		}
+		return []Target{{Key: "contact:" + strconv.FormatInt(*n.ContactID, 10),
+			Out: bot.Outgoing{To: ci.Handle, Text: n.Body, Image: n.Image, ImageName: imageName(n)}}}, nil
 	case n.MemberID != nil:
 		members = []int64{*n.MemberID}
 	case n.OrgUnitID != nil:

@@ -179,6 +179,19 @@ func (im *Importer) apply(ctx context.Context, tx *store.Store, branch store.Org
 			changed = append(changed, "书记职务")
 		}
 	}
+	if rw.home != "" {
+		h := store.MemberHome{MemberID: want.ID, Org: rw.home}
+		if im.Resolve != nil {
+			h.ProvinceCode, h.CityCode, h.CountyCode, _ = im.Resolve(rw.home)
+		}
+		hchanged, err := tx.SaveMemberHome(ctx, h)
+		if err != nil {
+			return err
+		}
+		if hchanged && !isNew {
+			changed = append(changed, "流出地党组织")
+		}
+	}
 	if rw.mobility == "流出" && rw.departed != nil {
 		dchanged, err := im.applyDeparture(ctx, tx, want.ID, rw)
 		if err != nil {

@@ -28,6 +28,7 @@ const (
 	colReason     = "外出原因"
 	colEmployer   = "工作单位"
 	colDuty       = "职务"
+	colHome       = "流出地党组织"
 	requiredNames = "姓名、性别、出生日期、学历、所在党支部"
 )
 
@@ -44,6 +45,7 @@ var columnAliases = map[string]string{
 	"外出日期": colDeparted, "外出时间": colDeparted,
 	"流动地点": colPlace, "外出地点": colPlace, "流向地": colPlace,
 	"外出原因": colReason, "工作单位": colEmployer, "职务": colDuty, "党内职务": colDuty,
+	"流出地党组织": colHome, "流出地": colHome, "组织关系所在党组织": colHome, "原党组织": colHome,
 }
 
 // columnIndex maps the canonical column names to their positions in the header.
@@ -101,6 +103,7 @@ type row struct {
 	reason    string
 	employer  string
 	duty      string
+	home      string // 流出地党组织, of a 流入 member
 }
 
 func (r row) key() string { return r.name + "\x00" + r.branch + "\x00" + r.birth.Format("2006-01-02") }
@@ -224,6 +227,10 @@ func parseRow(rec record, idx map[string]int) (row, error) {
 		} else {
 			bad("职务“%s”无法识别（应为书记、委员或空）", v)
 		}
+	}
+	r.home = get(colHome)
+	if r.home != "" && r.mobility != "流入" {
+		bad("流出地党组织只用于流入党员（填写其组织关系所在的党组织）")
 	}
 	if r.mobility == "流出" && r.departed == nil && get(colDeparted) == "" {
 		bad("流出党员需要填写外出日期")

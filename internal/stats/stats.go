@@ -9,6 +9,8 @@
 //   - 流入: members registered with mobility 流入 (their relationship lies elsewhere). No
 //     arrival date is recorded yet, so they are counted at any D.
 //   - 党员总数: the unit's members, 流入 members excluded.
+//   - Every count takes the members present at D: not transferred out by D (已转出 from the
+//     receipt's date), and, for a member received by transfer, received by D.
 //
 // The breakdowns (reason with gender, age at D, education, 省内/省外, away 3 months or more)
 // are of the 流出 members. 省内 compares a departure's province code with the committee's
@@ -23,17 +25,21 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/image/font"
+
 	"liudong/internal/config"
 	"liudong/internal/store"
 )
 
 // Service builds reports from the store.
 type Service struct {
-	st    *store.Store
-	home  string
-	loc   *time.Location
-	log   *slog.Logger
-	fonts *fontSource
+	st   *store.Store
+	home string
+	// flowHome is the committee's region, which the flows (跨省, 县内…) are judged from.
+	flowHome flowHome
+	loc      *time.Location
+	log      *slog.Logger
+	fonts    *fontSource
 	// warn logs the missing font once.
 	warn sync.Once
 }
@@ -48,7 +54,7 @@ func New(st *store.Store, cfg config.Config, log *slog.Logger) (*Service, error)
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Service{st: st, home: home, loc: cfg.Location(), log: log,
+	return &Service{st: st, home: home, flowHome: homeRegion(cfg.Committee.Region, home), loc: cfg.Location(), log: log,
 		fonts: &fontSource{setting: cfg.Stats.Font}}, nil
 }
 
@@ -82,6 +88,16 @@ func (s *Service) Chart(sum Summary) []byte {
 		return nil
 	}
 	return png
+}
+
+// Face returns a face of the chart font at size (points at 72 dpi), or an error wrapping
+// ErrNoFont: other documents (the letter of transfer) are drawn with the same font.
+func (s *Service) Face(size float64) (font.Face, error) {
+	mk, _, err := s.fonts.load()
+	if err != nil {
+		return nil, err
+	}
+	return mk(size)
 }
 
 // FontPath is the font the charts use, or why there is none.

@@ -236,7 +236,7 @@ func TestTables(t *testing.T) {
 		byName[tb.Sheet] = tb
 		names = append(names, tb.Sheet)
 	}
-	if got := strings.Join(names, ","); got != "汇总,流出年龄,流出学历,流出人员类别,流入年龄,流入学历,流入人员类别" {
+	if got := strings.Join(names, ","); got != "汇总,流出年龄,流出学历,流出人员类别,流入年龄,流入学历,流入人员类别,流出流向,流入来源,组织关系接转" {
 		t.Fatalf("tables: %s", got)
 	}
 	rowsOf := func(tb Table) []string {
@@ -290,7 +290,7 @@ func TestTables(t *testing.T) {
 	for _, tb := range tables {
 		names = append(names, tb.Sheet)
 	}
-	if got := strings.Join(names, ","); got != "汇总,流出年龄,流出学历,流出人员类别" {
+	if got := strings.Join(names, ","); got != "汇总,流出年龄,流出学历,流出人员类别,流出流向,组织关系接转" {
 		t.Errorf("branch tables: %s", got)
 	}
 	if got := rowsOf(tables[0]); len(got) != 1 || got[0] != "第二党支部 5 1 1 0 20% 0 1 0 0 1 0 0 1 0 0" {
@@ -346,7 +346,7 @@ func TestExports(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	if got := strings.Join(f.GetSheetList(), ","); got != "基本情况,汇总,流出年龄,流出学历,流出人员类别,流入年龄,流入学历,流入人员类别" {
+	if got := strings.Join(f.GetSheetList(), ","); got != "基本情况,汇总,流出年龄,流出学历,流出人员类别,流入年龄,流入学历,流入人员类别,流出流向,流入来源,组织关系接转" {
 		t.Errorf("sheets: %s", got)
 	}
 	if v, _ := f.GetCellValue("基本情况", "A1"); v != Paragraph(s) {

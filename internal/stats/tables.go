@@ -113,7 +113,11 @@ func (s *Service) Tables(ctx context.Context, unit store.OrgUnit, d Date) ([]Tab
 			tables = append(tables, tb)
 		}
 	}
-	return tables, nil
+	flows, err := s.flowTables(ctx, unit, d, units)
+	if err != nil {
+		return nil, err
+	}
+	return append(tables, flows...), nil
 }
 
 type tableRow struct {

@@ -5,10 +5,12 @@ import (
 	"time"
 )
 
-// BindingCode is a single-use code for binding a chat account to a member; only its hash is kept.
+// BindingCode is a single-use code for binding a chat account to a member, or to the contact of
+// an organization outside the committee (ContactID set, MemberID 0); only its hash is kept.
 type BindingCode struct {
 	ID        int64      `db:"id"`
 	MemberID  int64      `db:"member_id"`
+	ContactID *int64     `db:"contact_id"`
 	CodeHash  string     `db:"code_hash"`
 	IssuedBy  string     `db:"issued_by"`
 	IssuedAt  time.Time  `db:"issued_at"`
@@ -18,21 +20,22 @@ type BindingCode struct {
 	RevokedAt *time.Time `db:"revoked_at"`
 }
 
-const bindingCodeColumns = `id, member_id, code_hash, issued_by, issued_at, expires_at, used_at, used_by, revoked_at`
+const bindingCodeColumns = `id, COALESCE(member_id, 0) AS member_id, contact_id, code_hash, issued_by, issued_at, expires_at, used_at, used_by, revoked_at`
 
-// InsertBindingCode stores a new live code for the member, revoking the member's earlier live
-// codes and any expired live code with the same hash. ErrConflict means another live code has
-// that hash: the caller draws a new code.
+// InsertBindingCode stores a new live code for the member (or contact), revoking their earlier
+// live codes and any expired live code with the same hash. ErrConflict means another live code
+// has that hash: the caller draws a new code.
 func (s *Store) InsertBindingCode(ctx context.Context, c *BindingCode, now time.Time) error {
 	return s.InTx(ctx, func(tx *Store) error {
 		if _, err := tx.q.ExecContext(ctx, `UPDATE binding_codes SET revoked_at = $3
-			WHERE used_at IS NULL AND revoked_at IS NULL AND (member_id = $1 OR (code_hash = $2 AND expires_at <= $3))`,
-			c.MemberID, c.CodeHash, now); err != nil {
+			WHERE used_at IS NULL AND revoked_at IS NULL
+			  AND (member_id = NULLIF($1, 0) OR contact_id = $4 OR (code_hash = $2 AND expires_at <= $3))`,
+			c.MemberID, c.CodeHash, now, c.ContactID); err != nil {
 			return wrap("revoke binding codes", err)
 		}
-		err := tx.q.GetContext(ctx, c, `INSERT INTO binding_codes (member_id, code_hash, issued_by, issued_at, expires_at)
-			VALUES ($1, $2, $3, $4, $5) RETURNING `+bindingCodeColumns,
-			c.MemberID, c.CodeHash, c.IssuedBy, now, c.ExpiresAt)
+		err := tx.q.GetContext(ctx, c, `INSERT INTO binding_codes (member_id, contact_id, code_hash, issued_by, issued_at, expires_at)
+			VALUES (NULLIF($1, 0), $2, $3, $4, $5, $6) RETURNING `+bindingCodeColumns,
+			c.MemberID, c.ContactID, c.CodeHash, c.IssuedBy, now, c.ExpiresAt)
 		return wrap("create binding code", err)
 	})
 }

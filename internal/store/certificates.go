@@ -169,7 +169,8 @@ func (s *Store) CertificatesReviewDue(ctx context.Context, at time.Time, withinD
 		SELECT c.id AS certificate_id, c.number, c.member_id, m.name AS member_name, m.branch_id, b.name AS branch_name,
 			c.issued_on, c.reviewed_on, (c.review_base_on + make_interval(months => $3))::date AS next_review_on
 		FROM certificates c JOIN members m ON m.id = c.member_id JOIN org_units b ON b.id = m.branch_id
-		WHERE c.status = 'issued' AND (c.review_base_on + make_interval(months => $3))::date <= $1::date + $2::int`+filter+`
+		WHERE c.status = 'issued' AND (c.review_base_on + make_interval(months => $3))::date <= $1::date + $2::int
+		  AND `+PresentOn("m", "$1::date")+filter+`
 		ORDER BY next_review_on, c.member_id`, args...)
 	return ds, wrap("fetch certificates due for review", err)
 }
@@ -211,7 +212,7 @@ func (s *Store) CertificatesNotInspected(ctx context.Context, at time.Time, afte
 		WHERE c.status = 'issued'
 		  AND NOT EXISTS (SELECT 1 FROM departures o WHERE o.member_id = c.member_id AND o.returned_on IS NULL)
 		  AND d.returned_on IS NOT NULL AND d.returned_on <= $1::date - $2::int
-		  AND c.issued_on <= d.returned_on`+filter+`
+		  AND c.issued_on <= d.returned_on AND `+PresentOn("m", "$1::date")+filter+`
 		ORDER BY d.returned_on, c.member_id`, args...)
 	return us, wrap("fetch certificates not inspected", err)
 }

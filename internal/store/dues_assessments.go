@@ -183,7 +183,7 @@ func (s *Store) DuesAssessmentCandidates(ctx context.Context, renewFrom dues.Mon
 			SELECT DISTINCT ON (member_id) member_id, id, from_month FROM dues_assessments`+assessments+`
 			ORDER BY member_id, id DESC
 		) l ON l.member_id = m.id
-		WHERE (l.id IS NULL OR l.from_month < $1)`+members+`
+		WHERE (l.id IS NULL OR l.from_month < $1) AND m.transferred_out_on IS NULL`+members+`
 		ORDER BY m.id`, args...)
 	if err != nil {
 		return nil, wrap("find members to assess", err)

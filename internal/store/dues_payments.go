@@ -30,8 +30,10 @@ type DuesPayment struct {
 	PaidAt             time.Time  `db:"paid_at"`
 	RecordedBy         string     `db:"recorded_by"`
 	RecordedByMemberID *int64     `db:"recorded_by_member_id"`
-	InboundID          *int64     `db:"inbound_id"`
-	CreatedAt          time.Time  `db:"created_at"`
+	// RecordedByContact is the inflow organization's contact who recorded a payment collected there.
+	RecordedByContact *int64    `db:"recorded_by_contact"`
+	InboundID         *int64    `db:"inbound_id"`
+	CreatedAt         time.Time `db:"created_at"`
 
 	// ReversedBy is the reversal cancelling this payment, if any (read only).
 	ReversedBy *int64 `db:"reversed_by"`
@@ -49,7 +51,7 @@ func (p DuesPayment) Payment() dues.Payment {
 }
 
 const duesPaymentColumns = `p.id, p.member_id, p.from_month, p.to_month, p.amount_fen, p.reverses, p.place, p.place_name,
-	p.org_unit_id, p.note, p.override, p.paid_at, p.recorded_by, p.recorded_by_member_id, p.inbound_id, p.created_at,
+	p.org_unit_id, p.note, p.override, p.paid_at, p.recorded_by, p.recorded_by_member_id, p.recorded_by_contact, p.inbound_id, p.created_at,
 	r.id AS reversed_by, COALESCE(rm.name, '') AS recorder_name`
 
 const duesPaymentFrom = ` FROM dues_payments p
@@ -68,10 +70,10 @@ func (s *Store) LockMemberDues(ctx context.Context, memberID int64) error {
 func (s *Store) InsertDuesPayment(ctx context.Context, p *DuesPayment) error {
 	err := s.q.GetContext(ctx, &p.ID, `
 		INSERT INTO dues_payments (member_id, from_month, to_month, amount_fen, reverses, place, place_name, org_unit_id,
-			note, override, paid_at, recorded_by, recorded_by_member_id, inbound_id)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id`,
+			note, override, paid_at, recorded_by, recorded_by_member_id, recorded_by_contact, inbound_id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id`,
 		p.MemberID, p.From, p.To, p.Amount, p.Reverses, p.Place, p.PlaceName, p.OrgUnitID, p.Note, p.Override,
-		p.PaidAt, p.RecordedBy, p.RecordedByMemberID, p.InboundID)
+		p.PaidAt, p.RecordedBy, p.RecordedByMemberID, p.RecordedByContact, p.InboundID)
 	return wrap("insert dues payment", err)
 }
 

@@ -208,7 +208,7 @@ LEFT JOIN pay p ON p.member_id = m.id
 LEFT JOIN exm x ON x.member_id = m.id
 CROSS JOIN LATERAL (SELECT x.member_id IS NULL AND (p.member_id IS NULL OR p.live_months = dues_months_between(a.start, p.max_to) + 1)
 	AS simple) f
-WHERE true` + memFilter + where
+WHERE m.transferred_out_on IS NULL` + memFilter + where
 }
 
 // scanDuesRows reads duesRowsSQL's rows by hand: at 100,000 members generic scanning

@@ -83,6 +83,8 @@ type Identified struct {
 	BranchID    int64  `db:"branch_id"`
 	BranchName  string `db:"branch_name"`
 	SecretaryOf []OrgUnit
+	// TransferredOutOn is set for a member transferred out (已转出).
+	TransferredOutOn *time.Time `db:"transferred_out_on"`
 }
 
 // IdentifyHandle resolves a chat handle to its member and secretary roles in one query (it runs
@@ -93,12 +95,13 @@ func (s *Store) IdentifyHandle(ctx context.Context, platform, account, handle st
 		Name       string      `db:"name"`
 		BranchID   int64       `db:"branch_id"`
 		BranchName string      `db:"branch_name"`
+		Out        *time.Time  `db:"transferred_out_on"`
 		UnitIDs    Int64Array  `db:"unit_ids"`
 		UnitNames  StringArray `db:"unit_names"`
 		UnitPaths  StringArray `db:"unit_paths"`
 	}
 	err := s.q.GetContext(ctx, &row, `
-		SELECT `+prefixed("ci", identityColumns)+`, m.name, m.branch_id, b.name AS branch_name,
+		SELECT `+prefixed("ci", identityColumns)+`, m.name, m.branch_id, b.name AS branch_name, m.transferred_out_on,
 			COALESCE(r.ids, '{}') AS unit_ids, COALESCE(r.names, '{}') AS unit_names, COALESCE(r.paths, '{}') AS unit_paths
 		FROM chat_identities ci
 		JOIN members m ON m.id = ci.member_id
@@ -113,7 +116,8 @@ func (s *Store) IdentifyHandle(ctx context.Context, platform, account, handle st
 	if err != nil {
 		return Identified{}, wrap("identify chat handle", err)
 	}
-	out := Identified{ChatIdentity: row.ChatIdentity, Name: row.Name, BranchID: row.BranchID, BranchName: row.BranchName}
+	out := Identified{ChatIdentity: row.ChatIdentity, Name: row.Name, BranchID: row.BranchID, BranchName: row.BranchName,
+		TransferredOutOn: row.Out}
 	for i, id := range row.UnitIDs {
 		out.SecretaryOf = append(out.SecretaryOf, OrgUnit{ID: id, Name: row.UnitNames[i], Path: row.UnitPaths[i]})
 	}

@@ -97,7 +97,7 @@ func (s *Store) InsertInboundIdentify(ctx context.Context, m *InboundMessage) (d
 			(SELECT json_build_object('id', ci.id, 'member_id', ci.member_id, 'handle', ci.handle,
 				'nickname', ci.nickname, 'avatar_id', ci.avatar_id, 'remark', ci.remark,
 				'needs_verify', ci.needs_verify, 'bound_at', ci.bound_at, 'last_seen_at', ci.last_seen_at,
-				'name', mb.name, 'branch_id', mb.branch_id, 'branch_name', b.name,
+				'name', mb.name, 'branch_id', mb.branch_id, 'branch_name', b.name, 'transferred_out_on', mb.transferred_out_on,
 				'units', (SELECT json_agg(json_build_object('id', o.id, 'name', o.name, 'path', o.path) ORDER BY o.path)
 					FROM roles ro JOIN org_units o ON o.id = ro.org_unit_id
 					WHERE ro.member_id = mb.id AND ro.role = $13))
@@ -130,6 +130,7 @@ func (s *Store) InsertInboundIdentify(ctx context.Context, m *InboundMessage) (d
 		Name        string     `json:"name"`
 		BranchID    int64      `json:"branch_id"`
 		BranchName  string     `json:"branch_name"`
+		Out         *string    `json:"transferred_out_on"`
 		Units       []struct {
 			ID   int64  `json:"id"`
 			Name string `json:"name"`
@@ -144,6 +145,11 @@ func (s *Store) InsertInboundIdentify(ctx context.Context, m *InboundMessage) (d
 			Nickname: j.Nickname, AvatarID: j.AvatarID, Remark: j.Remark, NeedsVerify: j.NeedsVerify,
 			BoundAt: j.BoundAt, LastSeenAt: j.LastSeenAt},
 		Name: j.Name, BranchID: j.BranchID, BranchName: j.BranchName,
+	}
+	if j.Out != nil {
+		if d, err := time.Parse(time.DateOnly, *j.Out); err == nil {
+			id.TransferredOutOn = &d
+		}
 	}
 	for _, u := range j.Units {
 		id.SecretaryOf = append(id.SecretaryOf, OrgUnit{ID: u.ID, Name: u.Name, Path: u.Path})

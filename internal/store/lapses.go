@@ -38,7 +38,8 @@ func (s *Store) OrgLifeLapses(ctx context.Context, day time.Time, scope []OrgUni
 					COALESCE(d.departed_on, (m.created_at AT TIME ZONE 'UTC')::date) AS away
 				FROM members m
 				LEFT JOIN departures d ON d.member_id = m.id AND d.returned_on IS NULL
-				WHERE m.mobility <> '流入' AND (d.departed_on <= $1::date OR (d.id IS NULL AND m.mobility = '流出'))`+filter+`
+				WHERE m.mobility <> '流入' AND (d.departed_on <= $1::date OR (d.id IS NULL AND m.mobility = '流出'))
+				  AND `+PresentOn("m", "$1::date")+filter+`
 			),
 			last AS (
 				SELECT o.member_id, max(o.held_on) AS held_on FROM org_life o

@@ -22,13 +22,17 @@ type Member struct {
 	Duty             string     `db:"duty"`
 	CreatedAt        time.Time  `db:"created_at"`
 	UpdatedAt        time.Time  `db:"updated_at"`
+	// TransferredOutOn is the date of the receipt for the member's transfer out (已转出 from
+	// then); TransferredInOn the day a member who came by transfer (转入) was received.
+	TransferredOutOn *time.Time `db:"transferred_out_on"`
+	TransferredInOn  *time.Time `db:"transferred_in_on"`
 
 	BranchName string `db:"branch_name"`
 }
 
 const memberColumns = `m.id, m.branch_id, m.name, m.gender, m.birth_date, m.education, m.joined_on, m.phone_enc,
 	m.category, m.monthly_income_fen, m.mobility, m.employer, m.duty, m.created_at, m.updated_at,
-	b.name AS branch_name`
+	m.transferred_out_on, m.transferred_in_on, b.name AS branch_name`
 
 const memberFrom = ` FROM members m JOIN org_units b ON b.id = m.branch_id `
 
@@ -74,10 +78,10 @@ func pathPatterns(units []OrgUnit) StringArray {
 func (s *Store) InsertMember(ctx context.Context, m *Member) error {
 	err := s.q.GetContext(ctx, &m.ID, `
 		INSERT INTO members (branch_id, name, gender, birth_date, education, joined_on, phone_enc, category,
-			monthly_income_fen, mobility, employer, duty)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
+			monthly_income_fen, mobility, employer, duty, transferred_in_on)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
 		m.BranchID, m.Name, m.Gender, m.BirthDate, m.Education, m.JoinedOn, m.PhoneEnc, m.Category,
-		m.MonthlyIncomeFen, m.Mobility, m.Employer, m.Duty)
+		m.MonthlyIncomeFen, m.Mobility, m.Employer, m.Duty, m.TransferredInOn)
 	return wrap("create member", err)
 }
 
@@ -118,4 +122,19 @@ func (s *Store) Directory(ctx context.Context, platform, account string, limit i
 		LEFT JOIN chat_identities ci ON ci.member_id = m.id AND ci.platform = $1 AND ci.account = $2
 		ORDER BY secretary DESC, b.path, m.id LIMIT $3`, platform, account, limit)
 	return es, wrap("list member directory", err)
+}
+
+// PresentOn is the SQL predicate "member alias is the branch's on day": not transferred out by
+// then (已转出 from the receipt's date), and, for a member received by transfer, received by
+// then. day is an SQL date expression.
+func PresentOn(alias, day string) string {
+	return "(" + alias + ".transferred_out_on IS NULL OR " + alias + ".transferred_out_on > " + day + ") AND (" +
+		alias + ".transferred_in_on IS NULL OR " + alias + ".transferred_in_on <= " + day + ")"
+}
+
+// ReadmitMember makes a member transferred out the branch's again, received by transfer on on.
+func (s *Store) ReadmitMember(ctx context.Context, id int64, on time.Time) error {
+	_, err := s.q.ExecContext(ctx, `UPDATE members SET transferred_out_on = NULL, transferred_in_on = $2, updated_at = now()
+		WHERE id = $1`, id, on)
+	return wrap("readmit member", err)
 }

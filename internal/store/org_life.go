@@ -77,6 +77,13 @@ func (s *Store) ReviewOrgLife(ctx context.Context, ids []int64, status string, b
 	return wrap("review organizational life", err)
 }
 
+// ReviewOrgLifeByContact sets the status of records by the inflow organization's contact.
+func (s *Store) ReviewOrgLifeByContact(ctx context.Context, ids []int64, status string, contactID int64, at time.Time, note string) error {
+	_, err := s.q.ExecContext(ctx, `UPDATE org_life SET status = $2, reviewed_by_contact = $3, reviewed_at = $4, review_note = $5
+		WHERE id = ANY ($1)`, Int64Array(ids), status, contactID, at, note)
+	return wrap("review organizational life", err)
+}
+
 // LastOrgLife is a member's latest organizational life that counts (not rejected).
 type LastOrgLife struct {
 	MemberID int64     `db:"member_id"`

@@ -5,8 +5,9 @@ import (
 	"time"
 )
 
-// Notification is one outbox row: a message to a member (private chat) or to an org unit (its
-// alerts group, or its secretaries), sent at most once per (Kind, Recipient, Period).
+// Notification is one outbox row: a message to a member (private chat), to an org unit (its
+// alerts group, or its secretaries) or to an organization contact outside the committee (private
+// chat), sent at most once per (Kind, Recipient, Period).
 type Notification struct {
 	ID         int64      `db:"id"`
 	Kind       string     `db:"kind"`
@@ -14,6 +15,7 @@ type Notification struct {
 	Period     string     `db:"period"`
 	MemberID   *int64     `db:"member_id"`
 	OrgUnitID  *int64     `db:"org_unit_id"`
+	ContactID  *int64     `db:"contact_id"`
 	Body       string     `db:"body"`
 	Image      []byte     `db:"image"`
 	QuietHours bool       `db:"quiet_hours"`
@@ -32,7 +34,7 @@ type Notification struct {
 	Repeats   int         `db:"repeats"`
 }
 
-const notificationColumns = `id, kind, recipient, period, member_id, org_unit_id, body, image, quiet_hours, not_before,
+const notificationColumns = `id, kind, recipient, period, member_id, org_unit_id, contact_id, body, image, quiet_hours, not_before,
 	status, attempts, last_error, claimed_at, sent_at, created_at, delivered, in_flight, repeats`
 
 // Outbox statuses.
@@ -46,10 +48,10 @@ const (
 // EnqueueNotification inserts the row unless its key exists; inserted is false for a repeat.
 func (s *Store) EnqueueNotification(ctx context.Context, n *Notification) (inserted bool, err error) {
 	err = s.q.GetContext(ctx, &n.ID, `
-		INSERT INTO outbox (kind, recipient, period, member_id, org_unit_id, body, image, quiet_hours, not_before)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+		INSERT INTO outbox (kind, recipient, period, member_id, org_unit_id, contact_id, body, image, quiet_hours, not_before)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
 		ON CONFLICT (kind, recipient, period) DO NOTHING RETURNING id`,
-		n.Kind, n.Recipient, n.Period, n.MemberID, n.OrgUnitID, n.Body, n.Image, n.QuietHours, n.NotBefore)
+		n.Kind, n.Recipient, n.Period, n.MemberID, n.OrgUnitID, n.ContactID, n.Body, n.Image, n.QuietHours, n.NotBefore)
 	if noRows(err) {
 		return false, nil
 	}
@@ -67,7 +69,7 @@ func (s *Store) EnqueueNotifications(ctx context.Context, ns []Notification) ([]
 		part := ns[start:min(start+enqueueChunk, len(ns))]
 		var (
 			kinds, recipients, periods, bodies, notBefore StringArray
-			members, orgs                                 Int64Array
+			members, orgs, contacts                       Int64Array
 			quiet                                         BoolArray
 		)
 		for _, n := range part {
@@ -78,16 +80,17 @@ func (s *Store) EnqueueNotifications(ctx context.Context, ns []Notification) ([]
 			notBefore = append(notBefore, n.NotBefore.UTC().Format(time.RFC3339Nano))
 			members = append(members, deref(n.MemberID))
 			orgs = append(orgs, deref(n.OrgUnitID))
+			contacts = append(contacts, deref(n.ContactID))
 			quiet = append(quiet, n.QuietHours)
 		}
 		var got []int64
 		err := s.q.SelectContext(ctx, &got, `
-			INSERT INTO outbox (kind, recipient, period, member_id, org_unit_id, body, quiet_hours, not_before)
-			SELECT k, r, p, NULLIF(m, 0), NULLIF(o, 0), b, q, nb
-			FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::text[], $7::boolean[], $8::timestamptz[])
-				AS t (k, r, p, m, o, b, q, nb)
+			INSERT INTO outbox (kind, recipient, period, member_id, org_unit_id, contact_id, body, quiet_hours, not_before)
+			SELECT k, r, p, NULLIF(m, 0), NULLIF(o, 0), NULLIF(c, 0), b, q, nb
+			FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::text[], $7::boolean[], $8::timestamptz[],
+				$9::bigint[]) AS t (k, r, p, m, o, b, q, nb, c)
 			ON CONFLICT (kind, recipient, period) DO NOTHING RETURNING id`,
-			kinds, recipients, periods, members, orgs, bodies, quiet, notBefore)
+			kinds, recipients, periods, members, orgs, bodies, quiet, notBefore, contacts)
 		if err != nil {
 			return ids, wrap("enqueue notifications", err)
 		}

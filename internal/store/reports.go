@@ -197,7 +197,7 @@ func (s *Store) MobileReportStatus(ctx context.Context, period string, under []O
 		JOIN org_units b ON b.id = m.branch_id
 		LEFT JOIN departures d ON d.member_id = m.id AND d.returned_on IS NULL
 		LEFT JOIN reports r ON r.member_id = m.id AND r.period = $1
-		WHERE (d.id IS NOT NULL OR m.mobility = '流出')
+		WHERE (d.id IS NOT NULL OR m.mobility = '流出') AND m.transferred_out_on IS NULL
 		  AND ($2::text[] IS NULL OR b.path LIKE ANY ($2))
 		  AND ($3 = 0 OR ($3 = 1) = (r.id IS NOT NULL))
 		ORDER BY b.path, m.name, m.id`, period, patterns, int(want))

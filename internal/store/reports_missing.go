@@ -61,7 +61,8 @@ func (s *Store) MissingReports(ctx context.Context, q MissingReportQuery) ([]Mis
 		JOIN org_units b ON b.id = m.branch_id
 		WHERE mo.member_id NOT IN (SELECT r.member_id FROM reports r WHERE r.period = $1)
 		  AND mo.member_id NOT IN (SELECT r.member_id FROM reports r WHERE r.period = $2)
-		  AND NOT `+JustifiedAbsenceCovers("m.id", "$4::date")+scope+`
+		  AND NOT `+JustifiedAbsenceCovers("m.id", "$4::date")+`
+		  AND `+PresentOn("m", "$4::date")+scope+`
 		ORDER BY b.path, m.name, m.id`, args...)
 	return out, wrap("fetch missing reports", err)
 }

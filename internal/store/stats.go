@@ -88,7 +88,9 @@ const (
 // returned by it (should history overlap, the latest counts: an anti-join, which unlike a
 // DISTINCT needs no sort and lets the parallel workers code the rows). The join starts from
 // the subtree's members, so that a branch's report reads only its own members' departures.
-const statsMobile = `
+// Members are counted while they are the branch's (present): from their receipt by transfer,
+// until the receipt of their transfer out.
+var statsMobile = `
 	WITH age_thresholds AS (
 		-- Aged at least b at the report date ⇔ born before (date − b years) + 1 day, as age()
 		-- reckons it (29 February: 1 March in other years). Ascending dates: oldest band first.
@@ -99,7 +101,7 @@ const statsMobile = `
 		SELECT m.branch_id, 0 AS k, m.mobility = '流出' AS marked, m.gender, m.birth_date,
 			m.education, m.category, d.reason, d.province_code, d.departed_on
 		FROM members m JOIN departures d ON d.member_id = m.id
-		WHERE m.mobility <> '流入' AND {{inScope}}
+		WHERE m.mobility <> '流入' AND {{inScope}} AND ` + statsPresent + `
 			AND d.departed_on <= $2::date AND (d.returned_on IS NULL OR d.returned_on > $2::date)
 			AND NOT EXISTS (
 				SELECT 1 FROM departures l
@@ -108,7 +110,7 @@ const statsMobile = `
 		UNION ALL
 		SELECT m.branch_id, 1, false, m.gender, m.birth_date, m.education, m.category, NULL, NULL, NULL
 		FROM members m
-		WHERE m.mobility = '流入' AND {{inScope}}
+		WHERE m.mobility = '流入' AND {{inScope}} AND ` + statsPresent + `
 	),
 	mobile AS (
 		SELECT branch_id, k, marked,
@@ -123,6 +125,9 @@ const statsMobile = `
 			departed_on <= ($2::date - make_interval(months => $9))::date AS long_away
 		FROM members_at
 	)`
+
+// statsPresent is the condition on members m counted at the report date $2.
+var statsPresent = PresentOn("m", "$2::date")
 
 // inScope is the condition on members m of the subtree at $1.
 const inScope = `m.branch_id IN (SELECT id FROM org_units WHERE path LIKE $1 || '%')`
@@ -188,9 +193,9 @@ func (s *Store) StatsSummary(ctx context.Context, p StatsParams) (StatsRow, erro
 	query := statsMobile + `
 		SELECT 0 AS kind, ` + pack(digits) + ` AS code, count(*) AS n FROM mobile GROUP BY 2
 		UNION ALL
-		SELECT ` + fmt.Sprint(statsAll) + `, 0, count(*) FROM members m WHERE {{inScope}}
+		SELECT ` + fmt.Sprint(statsAll) + `, 0, count(*) FROM members m WHERE {{inScope}} AND ` + statsPresent + `
 		UNION ALL
-		SELECT ` + fmt.Sprint(statsMarked) + `, 0, count(*) FROM members m WHERE m.mobility = '流出' AND {{inScope}}`
+		SELECT ` + fmt.Sprint(statsMarked) + `, 0, count(*) FROM members m WHERE m.mobility = '流出' AND {{inScope}} AND ` + statsPresent
 	var all, marked, markedAway int64
 	err := s.statsTx(ctx, func(tx *Store) error {
 		query, err := tx.scoped(ctx, query, p.Path)
@@ -314,7 +319,7 @@ func (s *Store) StatsByUnit(ctx context.Context, p StatsParams) ([]StatsRow, err
 	),
 	totals AS (
 		SELECT m.branch_id, count(*) AS n
-		FROM members m WHERE {{inScope}}
+		FROM members m WHERE {{inScope}} AND ` + statsPresent + `
 		GROUP BY m.branch_id
 	)
 	SELECT t.branch_id, t.n - COALESCE(c.in_count, 0),

@@ -24,6 +24,8 @@ type Stay struct {
 	Registered bool `db:"registered"`
 	// Marked lists the alert kinds already reported for this stay (alert_marks).
 	Marked StringArray `db:"marked"`
+	// Transferring: a letter of transfer (介绍信) is out for the member, waiting for its receipt.
+	Transferring bool `db:"transferring"`
 }
 
 // StayQuery selects stays.
@@ -84,12 +86,14 @@ func (s *Store) Stays(ctx context.Context, q StayQuery) ([]Stay, error) {
 		return tx.q.SelectContext(ctx, &out, `WITH `+stayCTE+`
 			SELECT st.member_id, m.name, m.branch_id, m.mobility, st.place_key, st.place, st.since, st.departed_on, st.period,
 				(m.mobility = '流入' OR `+inflowRegistered+`) AS registered,
-				ARRAY(SELECT am.kind FROM alert_marks am WHERE am.member_id = st.member_id AND am.period = st.period) AS marked
+				ARRAY(SELECT am.kind FROM alert_marks am WHERE am.member_id = st.member_id AND am.period = st.period) AS marked,
+				EXISTS (SELECT 1 FROM transfers t WHERE t.member_id = st.member_id AND t.direction = 'out' AND t.status = 'pending') AS transferring
 			FROM (SELECT *, place_key || '@' || to_char(since, 'YYYY-MM-DD') AS period FROM stays) st
 			JOIN members m ON m.id = st.member_id JOIN org_units b ON b.id = m.branch_id
 			LEFT JOIN certificates c ON c.member_id = st.member_id AND c.status = 'issued'
 			WHERE st.since <= (($1::timestamptz AT TIME ZONE $2)::date - make_interval(months => $3))::date
-			  AND ($4::text[] IS NULL OR b.path LIKE ANY ($4))`,
+			  AND ($4::text[] IS NULL OR b.path LIKE ANY ($4))
+			  AND `+PresentOn("m", "($1::timestamptz AT TIME ZONE $2)::date"),
 			q.Now, q.Zone, q.Months, scope)
 	})
 	// Sorted here rather than by the database: cheaper, and byte order is what C collation gives.
@@ -124,7 +128,7 @@ func (s *Store) ExpectedHome(ctx context.Context, today, festival time.Time, unm
 	err := s.q.SelectContext(ctx, &out, `
 		SELECT d.member_id, m.name, m.branch_id, d.place, d.departed_on
 		FROM departures d JOIN members m ON m.id = d.member_id JOIN org_units b ON b.id = m.branch_id
-		WHERE d.returned_on IS NULL AND d.departed_on <= $1::date AND m.mobility <> '流入'
+		WHERE d.returned_on IS NULL AND d.departed_on <= $1::date AND m.mobility <> '流入' AND `+PresentOn("m", "$1::date")+`
 		  AND NOT `+JustifiedAbsenceCovers("m.id", "$2::date")+`
 		  AND NOT EXISTS (SELECT 1 FROM alert_marks am WHERE am.kind = $3 AND am.member_id = m.id AND am.period = $4)
 		ORDER BY b.path, m.name, m.id`, today.Format(time.DateOnly), festival.Format(time.DateOnly), unmarked, period)

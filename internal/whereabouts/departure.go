@@ -253,9 +253,13 @@ func (s *Service) setMobility(c *bot.Context, tx *store.Store, memberID int64, t
 
 // audit writes an audit row about the member, by the sender.
 func (s *Service) audit(c *bot.Context, tx *store.Store, target int64, action string, detail map[string]any) error {
-	actor := c.Identity.MemberID
-	e := store.AuditEntry{Actor: "member:" + strconv.FormatInt(actor, 10), ActorMemberID: &actor, Action: action,
-		TargetMemberID: &target}
+	e := store.AuditEntry{Action: action, TargetMemberID: &target}
+	if c.Identity.IsContact() {
+		e.Actor = "contact:" + strconv.FormatInt(c.Identity.Contact.ID, 10)
+	} else {
+		actor := c.Identity.MemberID
+		e.Actor, e.ActorMemberID = "member:"+strconv.FormatInt(actor, 10), &actor
+	}
 	if c.InboundID != 0 {
 		e.InboundID = &c.InboundID
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"liudong/bot"
+	"liudong/internal/contact"
 	"liudong/internal/member"
 	"liudong/internal/notify"
 	"liudong/internal/parse"
@@ -52,6 +53,7 @@ func (s *Service) recordOrgLife(c *bot.Context) error {
 		rec.InboundID = &c.InboundID
 	}
 	var id int64
+	var ids []int64
 	err = s.st.InTx(c, func(tx *store.Store) error {
 		if err := tx.InsertOrgLife(c, rec); err != nil {
 			return err
@@ -64,12 +66,20 @@ func (s *Service) recordOrgLife(c *bot.Context) error {
 			me.BranchName, me.Name, FormatDate(o.Date), o.Place, o.Kind, me.Name, me.Name, shortDate(o.Date))
 		id, err = notify.Enqueue(c, tx, notify.Message{Kind: "orglife.secretary", Period: fmt.Sprintf("orglife:%d", rec.ID),
 			OrgUnitID: me.BranchID, Text: text})
+		if err != nil {
+			return err
+		}
+		// The inflow organization where it was held can confirm it too.
+		more, err := contact.TellInflow(c, tx, me.ID, "orglife.contact", fmt.Sprintf("orglife:%d", rec.ID),
+			fmt.Sprintf("【组织生活待确认】在贵组织登记的流动党员%s报告：%s在%s参加%s。属实请发送“确认活动 %s”；不属实请发送“驳回活动 %s %s 原因”。",
+				me.Name, FormatDate(o.Date), o.Place, o.Kind, me.Name, me.Name, shortDate(o.Date)))
+		ids = more
 		return err
 	})
 	if err != nil {
 		return err
 	}
-	notified(c, []int64{id})
+	notified(c, append(ids, id))
 	c.Replyf("已记录：%s在%s参加%s，待党支部书记确认。", FormatDate(o.Date), o.Place, o.Kind)
 	return nil
 }
@@ -103,22 +113,54 @@ func (s *Service) confirmOrgLife(c *bot.Context) error {
 	for i, o := range pending {
 		ids[i] = o.ID
 	}
+	var list strings.Builder
+	for _, o := range pending {
+		fmt.Fprintf(&list, "\n· %s %s（%s）", FormatDate(o.HeldOn), o.Kind, o.Place)
+	}
+	var notes []int64
 	err = s.st.InTx(c, func(tx *store.Store) error {
-		if err := tx.ReviewOrgLife(c, ids, store.OrgLifeConfirmed, c.Identity.MemberID, c.Now(), ""); err != nil {
+		if err := s.review(c, tx, ids, store.OrgLifeConfirmed, ""); err != nil {
 			return err
 		}
-		return s.audit(c, tx, target.ID, "orglife.confirm", map[string]any{"org_life": ids})
+		if err := s.audit(c, tx, target.ID, "orglife.confirm", map[string]any{"org_life": ids}); err != nil {
+			return err
+		}
+		period := fmt.Sprintf("orglife:%d", ids[0])
+		switch {
+		case c.Identity.IsContact():
+			// Everything an inflow contact does is told to the member's home secretary.
+			id, err := contact.TellHome(c, tx, target, "orglife.confirmed.contact", period,
+				fmt.Sprintf("【流入地确认】%s确认了%s在当地参加的%d次组织生活：%s", contact.ContactRef(c.Identity), target.Name, len(pending), list.String()))
+			notes = append(notes, id)
+			return err
+		case target.Mobility == "流入":
+			// Organizational life here of a member whose relationship is elsewhere: his home
+			// organization hears of it.
+			more, err := contact.HomeNotice(c, tx, target, "orglife.home", period,
+				fmt.Sprintf("【组织生活】贵组织党员%s在%s参加了组织生活：%s", target.Name, target.BranchName, list.String()), c.Now())
+			notes = append(notes, more...)
+			return err
+		}
+		return nil
 	})
 	if err != nil {
 		return err
 	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "已确认%s的%d条组织生活记录：", memberRef(target), len(pending))
-	for _, o := range pending {
-		fmt.Fprintf(&b, "\n· %s %s（%s）", FormatDate(o.HeldOn), o.Kind, o.Place)
+	notified(c, notes)
+	text := fmt.Sprintf("已确认%s的%d条组织生活记录：%s", memberRef(target), len(pending), list.String())
+	if c.Identity.IsContact() {
+		text += "\n已告知其所在党支部。"
 	}
-	c.Reply(b.String())
+	c.Reply(text)
 	return nil
+}
+
+// review sets the records' status, by the secretary or by the inflow contact who sent it.
+func (s *Service) review(c *bot.Context, tx *store.Store, ids []int64, status, note string) error {
+	if c.Identity.IsContact() {
+		return tx.ReviewOrgLifeByContact(c, ids, status, c.Identity.Contact.ID, c.Now(), note)
+	}
+	return tx.ReviewOrgLife(c, ids, status, c.Identity.MemberID, c.Now(), note)
 }
 
 // rejectOrgLife handles 驳回活动 张三 [日期] [原因]: the record no longer counts and the member
@@ -158,14 +200,33 @@ func (s *Service) rejectOrgLife(c *bot.Context) error {
 	}
 	var notes []int64
 	err = s.st.InTx(c, func(tx *store.Store) error {
-		if err := tx.ReviewOrgLife(c, ids, store.OrgLifeRejected, c.Identity.MemberID, c.Now(), reason); err != nil {
+		if err := s.review(c, tx, ids, store.OrgLifeRejected, reason); err != nil {
 			return err
+		}
+		if c.Identity.IsContact() {
+			var list strings.Builder
+			for _, o := range candidates {
+				fmt.Fprintf(&list, "\n· %s %s（%s）", FormatDate(o.HeldOn), o.Kind, o.Place)
+			}
+			if reason != "" {
+				list.WriteString("\n说明：" + reason)
+			}
+			id, err := contact.TellHome(c, tx, target, "orglife.rejected.contact", fmt.Sprintf("orglife:%d", ids[0]),
+				fmt.Sprintf("【流入地驳回】%s驳回了%s报告的组织生活，不再计入：%s", contact.ContactRef(c.Identity), target.Name, list.String()))
+			if err != nil {
+				return err
+			}
+			notes = append(notes, id)
 		}
 		if err := s.audit(c, tx, target.ID, "orglife.reject", map[string]any{"org_life": ids, "reason": reason}); err != nil {
 			return err
 		}
 		for _, o := range candidates {
-			text := fmt.Sprintf("您报告的%s参加%s（%s）经党支部书记核实未予确认，不计入组织生活。", FormatDate(o.HeldOn), o.Kind, o.Place)
+			who := "党支部书记"
+			if c.Identity.IsContact() {
+				who = "流入地党组织（" + c.Identity.Contact.Org + "）"
+			}
+			text := fmt.Sprintf("您报告的%s参加%s（%s）经%s核实未予确认，不计入组织生活。", FormatDate(o.HeldOn), o.Kind, o.Place, who)
 			if reason != "" {
 				text += "说明：" + reason + "。"
 			}
@@ -188,7 +249,11 @@ func (s *Service) rejectOrgLife(c *bot.Context) error {
 	for _, o := range candidates {
 		fmt.Fprintf(&b, "\n· %s %s（%s）", FormatDate(o.HeldOn), o.Kind, o.Place)
 	}
-	b.WriteString("\n已告知本人。")
+	if c.Identity.IsContact() {
+		b.WriteString("\n已告知本人及其所在党支部。")
+	} else {
+		b.WriteString("\n已告知本人。")
+	}
 	c.Reply(b.String())
 	return nil
 }

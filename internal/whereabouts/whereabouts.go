@@ -98,12 +98,12 @@ func (s *Service) Register(r *bot.Router) {
 		Handler: s.recordOrgLife,
 	})
 	r.Add(bot.Command{
-		Name: "确认活动", Audience: bot.Secretaries, Scope: bot.Anywhere, Audit: true,
+		Name: "确认活动", Audience: bot.Secretaries, Contacts: true, Scope: bot.Anywhere, Audit: true,
 		Usage: "确认活动 张三", Summary: "确认党员报告的组织生活（可加日期只确认一次）",
 		Handler: s.confirmOrgLife,
 	})
 	r.Add(bot.Command{
-		Name: "驳回活动", Audience: bot.Secretaries, Scope: bot.Anywhere, Audit: true,
+		Name: "驳回活动", Audience: bot.Secretaries, Contacts: true, Scope: bot.Anywhere, Audit: true,
 		Usage: "驳回活动 张三 11月20日 当天未参加", Summary: "驳回不属实的组织生活记录（不再计入）",
 		Handler: s.rejectOrgLife,
 	})

@@ -1,6 +1,7 @@
 package collect
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"slices"
@@ -10,6 +11,7 @@ import (
 	"liudong/bot"
 	"liudong/internal/dues"
 	"liudong/internal/member"
+	"liudong/internal/notify"
 	"liudong/internal/store"
 )
 
@@ -23,10 +25,11 @@ func Register(r *bot.Router, st *store.Store, s *Service) {
 		Handler: h.show,
 	})
 	r.Add(bot.Command{
-		Name: "收党费", Aliases: []string{"收缴党费", "党费收缴"}, Audience: bot.Secretaries, Scope: bot.Anywhere, Audit: true,
-		Usage:   "收党费 张三 2026年11月 40",
-		Summary: "登记党员缴纳党费（月份可写2026年10月-12月或3个月；在流入地缴纳的加“流入地”）",
-		Handler: h.collect,
+		Name: "收党费", Aliases: []string{"收缴党费", "党费收缴"}, Audience: bot.Secretaries, Contacts: true, Scope: bot.Anywhere, Audit: true,
+		Usage:        "收党费 张三 2026年11月 40",
+		ContactUsage: "收党费 张三 2026年12月 40 流入地收缴",
+		Summary:      "登记党员缴纳党费（月份可写2026年10月-12月或3个月；在流入地缴纳的加“流入地收缴”）",
+		Handler:      h.collect,
 	})
 	r.Add(bot.Command{
 		Name: "党费未交", Aliases: []string{"党费欠缴", "欠缴党费", "未交党费"}, Audience: bot.Secretaries, Scope: bot.Anywhere, Audit: true,
@@ -62,6 +65,9 @@ type handlers struct {
 }
 
 func actorOf(c *bot.Context) Actor {
+	if id := c.Identity; id.IsContact() {
+		return Actor{ContactID: id.Contact.ID, Name: id.Contact.Org + id.Contact.Name, InboundID: c.InboundID}
+	}
 	return Actor{MemberID: c.Identity.MemberID, Name: c.Identity.Name, InboundID: c.InboundID}
 }
 
@@ -128,9 +134,31 @@ func (h handlers) collect(c *bot.Context) error {
 	if err != nil {
 		return bot.Reject("%s", err)
 	}
-	res, err := h.s.RecordPayment(c, actorOf(c), m.ID, PaymentInput{
-		Months: args.Months, Amount: args.Amount, Inflow: args.Inflow, PlaceName: args.PlaceName, Note: args.Note, PaidAt: c.Now(),
-	})
+	in := PaymentInput{Months: args.Months, Amount: args.Amount, Inflow: args.Inflow, PlaceName: args.PlaceName, Note: args.Note, PaidAt: c.Now()}
+	if id := c.Identity; id.IsContact() {
+		// An inflow contact records what was collected at his organization, and the member's
+		// home secretary hears of it.
+		in.Inflow, in.PlaceName = true, id.Contact.Org
+		in.Also = func(ctx context.Context, tx *store.Store, p store.DuesPayment) ([]int64, error) {
+			n, err := notify.Enqueue(ctx, tx, notify.Message{Kind: "dues.payment.contact", Period: fmt.Sprintf("payment:%d", p.ID),
+				OrgUnitID: m.BranchID, Text: fmt.Sprintf("【流入地收缴党费】%s%s（%s）登记：%s在当地交纳%s党费%s（记录#%d）。",
+					id.Contact.Org, id.Contact.Name, id.Contact.Role(), m.Name, dues.FormatMonths(p.From, p.To), p.Amount, p.ID)})
+			if err != nil || n == 0 {
+				return nil, err
+			}
+			return []int64{n}, nil
+		}
+	} else if in.Inflow && in.PlaceName == "" {
+		// Collected at the inflow organization the member is registered with, when there is one.
+		links, err := h.st.ContactsOfMember(c, m.ID, store.ContactInflow)
+		if err != nil {
+			return err
+		}
+		if len(links) > 0 {
+			in.PlaceName = links[0].Org
+		}
+	}
+	res, err := h.s.RecordPayment(c, actorOf(c), m.ID, in)
 	if err != nil {
 		return userError(err)
 	}
@@ -146,6 +174,9 @@ func (h handlers) collect(c *bot.Context) error {
 	text := fmt.Sprintf("已登记%s的党费：%s，实收%s（%s，记录#%d）。\n%s%s", m.Name, dues.FormatMonths(p.From, p.To), p.Amount, where, p.ID, m.Name, standingLine(res.Status))
 	if p.Override != "" {
 		text += "\n超过" + fmt.Sprint(h.s.rules.Payment.MaxArrearsMonths) + "个月的补交，说明：" + p.Override
+	}
+	if c.Identity.IsContact() {
+		text += "\n已告知本人及其所在党支部。"
 	}
 	c.Reply(text)
 	return nil

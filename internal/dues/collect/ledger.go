@@ -20,6 +20,9 @@ type PaymentInput struct {
 	// Note is the secretary's remark; it is also what allows 补交 beyond the usual window.
 	Note   string
 	PaidAt time.Time
+	// Also, when set, runs in the payment's transaction once it is recorded (to tell someone):
+	// it returns the outbox rows it enqueued.
+	Also func(ctx context.Context, tx *store.Store, p store.DuesPayment) ([]int64, error)
 }
 
 // Recorded is the outcome of a payment or reversal.
@@ -66,6 +69,9 @@ func (s *Service) RecordPayment(ctx context.Context, actor Actor, memberID int64
 			OrgUnitID: &m.BranchID, Note: strings.TrimSpace(in.Note), PaidAt: in.PaidAt,
 			RecordedBy: actor.label(), RecordedByMemberID: actor.member(), InboundID: actor.inbound(),
 		}
+		if actor.ContactID != 0 {
+			p.RecordedByContact = &actor.ContactID
+		}
 		switch {
 		case m.Mobility == "流入":
 			// The member's branch here is the inflow branch.
@@ -103,6 +109,13 @@ func (s *Service) RecordPayment(ctx context.Context, actor Actor, memberID int64
 			placeText(p, actor), p.ID, standingLine(st))
 		if out.Notified, err = notifyMember(ctx, tx, actor, memberID, "dues.payment", fmt.Sprintf("payment:%d", p.ID), text); err != nil {
 			return err
+		}
+		if in.Also != nil {
+			more, err := in.Also(ctx, tx, p)
+			if err != nil {
+				return err
+			}
+			out.Notified = append(out.Notified, more...)
 		}
 		out.Account, out.Entry, out.Status = a, p, st
 		return nil

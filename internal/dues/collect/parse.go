@@ -116,7 +116,7 @@ func parsePayment(args string) (paymentArgs, error) {
 			p.Inflow = true
 			name := strings.TrimPrefix(strings.TrimPrefix(t.Text, "在"), "流入地")
 			name = strings.Trim(name, ":：()（）【】[]")
-			for _, suf := range []string{"缴纳", "缴费", "缴", "交"} {
+			for _, suf := range []string{"收缴", "缴纳", "缴费", "缴", "交"} {
 				name = strings.TrimSuffix(name, suf)
 			}
 			if name != "" {

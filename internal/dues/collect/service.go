@@ -45,6 +45,7 @@ func (s *Service) Month(t time.Time) dues.Month { return dues.MonthOf(t.In(s.loc
 // Actor is who makes a change: a secretary by chat, the command line, or the system.
 type Actor struct {
 	MemberID  int64  // 0 unless a member
+	ContactID int64  // 0 unless an inflow organization's contact
 	Name      string // shown to the member notified
 	InboundID int64  // the chat message that asked for it, if any
 }
@@ -52,6 +53,9 @@ type Actor struct {
 func (a Actor) label() string {
 	if a.MemberID != 0 {
 		return "member:" + strconv.FormatInt(a.MemberID, 10)
+	}
+	if a.ContactID != 0 {
+		return "contact:" + strconv.FormatInt(a.ContactID, 10)
 	}
 	if a.Name != "" {
 		return a.Name
